@@ -1,0 +1,1 @@
+//! End-to-end tests of the `kubectl-kueue_dra` binary live under `tests/`.
