@@ -1,0 +1,98 @@
+//! Errors that stop loading: input that cannot be read or that the apiserver would reject.
+
+use std::io;
+
+use crate::origin::Origin;
+
+/// An input that cannot be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A file or directory could not be read.
+    #[error("cannot read `{path}`")]
+    Read {
+        /// The path as given.
+        path: String,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
+
+    /// A file is not UTF-8 text.
+    #[error("`{path}` is not UTF-8 text: {detail}")]
+    NotText {
+        /// The path as given.
+        path: String,
+        /// Where the first invalid byte is.
+        detail: String,
+    },
+
+    /// A file is not valid YAML or JSON.
+    #[error("`{path}` is not valid {format}: {detail}")]
+    Syntax {
+        /// The path as given.
+        path: String,
+        /// `YAML` or `JSON`.
+        format: &'static str,
+        /// The parser's message, with its line and column.
+        detail: String,
+    },
+
+    /// A document lacks `apiVersion` or `kind`, or has them of the wrong type.
+    #[error("{origin}: missing or invalid `{field}`: every Kubernetes object needs `apiVersion` and `kind`")]
+    MissingTypeMeta {
+        /// Where the document is.
+        origin: Origin,
+        /// `apiVersion` or `kind`.
+        field: &'static str,
+    },
+
+    /// A field of a known kind has a value its type does not allow.
+    #[error("{origin}: {object}: field `{field}`: {detail}")]
+    Field {
+        /// Where the object is.
+        origin: Origin,
+        /// The object, as `Kind namespace/name`.
+        object: String,
+        /// The field path, such as `spec.template.spec.containers[0].resources`.
+        field: String,
+        /// What is wrong with the value.
+        detail: String,
+    },
+
+    /// A kind this tool uses, in an API version it cannot read.
+    #[error("{origin}: {object}: apiVersion `{api_version}` is not supported for {kind}: use {supported}")]
+    UnsupportedVersion {
+        /// Where the object is.
+        origin: Origin,
+        /// The object, as `Kind namespace/name`.
+        object: String,
+        /// The object's kind.
+        kind: String,
+        /// The apiVersion found.
+        api_version: String,
+        /// The apiVersions that can be read, in backticks and separated by `or`.
+        supported: String,
+    },
+
+    /// The file named by `--config` holds no Kueue Configuration.
+    #[error(
+        "`{path}` holds no Kueue Configuration: expected a `config.kueue.x-k8s.io` \
+         Configuration document or the `kueue-manager-config` ConfigMap"
+    )]
+    MissingConfiguration {
+        /// The path as given.
+        path: String,
+    },
+
+    /// Two different Kueue Configurations were given.
+    #[error(
+        "two different Kueue Configurations in the input: {first} and {second}; \
+         remove one, or name the one to use with --config"
+    )]
+    ConflictingConfigurations {
+        /// Where the first one is.
+        first: Origin,
+        /// Where the second one is.
+        second: Origin,
+    },
+}

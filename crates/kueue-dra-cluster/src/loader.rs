@@ -1,0 +1,720 @@
+//! Loads objects from files into a [`Snapshot`], the way `kubectl apply -f` would see them.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::{ConfigMap, LimitRange, Pod};
+use k8s_openapi::api::node::v1::RuntimeClass;
+use k8s_openapi::api::resource::v1::{
+    DeviceClass, ResourceClaim, ResourceClaimTemplate, ResourceSlice,
+};
+use kueue_api::config::{self, Configuration};
+use kueue_api::v1beta2::{ClusterQueue, Cohort, LocalQueue, ResourceFlavor, Workload};
+use kueue_api::v1beta1;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::defaults;
+use crate::documents;
+use crate::error::LoadError;
+use crate::origin::{ObjectRef, Origin};
+use crate::workloads;
+
+/// The name of the ConfigMap that holds Kueue's Configuration in a real installation.
+const KUEUE_CONFIG_MAP: &str = "kueue-manager-config";
+
+/// The ConfigMap key that holds the Configuration document.
+const KUEUE_CONFIG_KEY: &str = "controller_manager_config.yaml";
+
+/// The Kueue integration that manages `batch/v1` Jobs.
+const JOB_FRAMEWORK: &str = "batch/job";
+
+/// The Kueue integration that manages plain Pods.
+const POD_FRAMEWORK: &str = "pod";
+
+/// The integrations Kueue enables when the Configuration lists none.
+const DEFAULT_FRAMEWORKS: [&str; 1] = [JOB_FRAMEWORK];
+
+/// The name standard input has in messages.
+const STDIN: &str = "<stdin>";
+
+/// A Workload to explain, with the object it was read from.
+#[derive(Clone, Debug)]
+pub struct LoadedWorkload {
+    /// The Workload as read, or as Kueue would create it for a Job or Pod.
+    pub workload: Workload,
+    /// The apiVersion of the object read.
+    pub source_api_version: String,
+    /// The kind of the object read: `Workload`, `Job` or `Pod`.
+    pub source_kind: String,
+    /// Where the object was read from.
+    pub origin: Origin,
+    /// Plain sentences about how Kueue would treat the object, such as a missing queue label.
+    pub notes: Vec<String>,
+}
+
+/// Everything read from the input, with duplicates resolved and defaults applied.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    /// The Kueue Configuration, if the input has one, with where it was read.
+    pub configuration: Option<(Configuration, Origin)>,
+    /// The Workloads to explain, in input order.
+    pub workloads: Vec<LoadedWorkload>,
+    /// DeviceClasses.
+    pub device_classes: Vec<DeviceClass>,
+    /// ResourceClaimTemplates, with the apiserver's request defaults applied.
+    pub resource_claim_templates: Vec<ResourceClaimTemplate>,
+    /// ResourceClaims, with the apiserver's request defaults applied.
+    pub resource_claims: Vec<ResourceClaim>,
+    /// ResourceSlices.
+    pub resource_slices: Vec<ResourceSlice>,
+    /// ClusterQueues.
+    pub cluster_queues: Vec<ClusterQueue>,
+    /// LocalQueues.
+    pub local_queues: Vec<LocalQueue>,
+    /// ResourceFlavors.
+    pub resource_flavors: Vec<ResourceFlavor>,
+    /// Cohorts.
+    pub cohorts: Vec<Cohort>,
+    /// LimitRanges.
+    pub limit_ranges: Vec<LimitRange>,
+    /// RuntimeClasses.
+    pub runtime_classes: Vec<RuntimeClass>,
+    /// Messages for the user about input that was skipped, replaced or partly ignored.
+    pub warnings: Vec<String>,
+}
+
+/// Reads files, directories and standard input into a [`Snapshot`].
+///
+/// Add inputs with [`Loader::add_path`], [`Loader::add_reader`] or [`Loader::add_bytes`], and
+/// call [`Loader::finish`] once. Loading stops at the first input that cannot be read or that
+/// the apiserver would reject.
+#[derive(Debug)]
+pub struct Loader {
+    default_namespace: String,
+    explicit_configuration: Option<(Configuration, Origin)>,
+    configurations: Vec<(Configuration, Origin)>,
+    workloads: Collection<LoadedWorkload>,
+    device_classes: Collection<DeviceClass>,
+    resource_claim_templates: Collection<ResourceClaimTemplate>,
+    resource_claims: Collection<ResourceClaim>,
+    resource_slices: Collection<ResourceSlice>,
+    cluster_queues: Collection<ClusterQueue>,
+    local_queues: Collection<LocalQueue>,
+    resource_flavors: Collection<ResourceFlavor>,
+    cohorts: Collection<Cohort>,
+    limit_ranges: Collection<LimitRange>,
+    runtime_classes: Collection<RuntimeClass>,
+    warnings: Vec<String>,
+}
+
+impl Loader {
+    /// Creates a loader that puts objects without a namespace in `default_namespace`.
+    #[must_use]
+    pub fn new(default_namespace: &str) -> Self {
+        Self {
+            default_namespace: default_namespace.to_owned(),
+            explicit_configuration: None,
+            configurations: Vec::new(),
+            workloads: Collection::default(),
+            device_classes: Collection::default(),
+            resource_claim_templates: Collection::default(),
+            resource_claims: Collection::default(),
+            resource_slices: Collection::default(),
+            cluster_queues: Collection::default(),
+            local_queues: Collection::default(),
+            resource_flavors: Collection::default(),
+            cohorts: Collection::default(),
+            limit_ranges: Collection::default(),
+            runtime_classes: Collection::default(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Reads a file, every YAML and JSON file below a directory, or standard input for `-`.
+    pub fn add_path(&mut self, path: &Path) -> Result<(), LoadError> {
+        if path == Path::new("-") {
+            return self.add_reader(STDIN, std::io::stdin().lock());
+        }
+        for file in documents::expand(path)? {
+            let bytes = std::fs::read(&file).map_err(|source| LoadError::Read {
+                path: file.display().to_string(),
+                source,
+            })?;
+            self.add_bytes(&file.display().to_string(), &bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Reads every document from `reader`; `name` stands for it in messages.
+    pub fn add_reader(&mut self, name: &str, mut reader: impl Read) -> Result<(), LoadError> {
+        let mut bytes = Vec::new();
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|source| LoadError::Read {
+                path: name.to_owned(),
+                source,
+            })?;
+        self.add_bytes(name, &bytes)
+    }
+
+    /// Reads every document in `bytes`; `file` names them in messages.
+    pub fn add_bytes(&mut self, file: &str, bytes: &[u8]) -> Result<(), LoadError> {
+        for (index, document) in documents::split(file, bytes)?.into_iter().enumerate() {
+            let origin = Origin {
+                file: file.to_owned(),
+                document: index + 1,
+                item: None,
+            };
+            self.add_document(document, origin)?;
+        }
+        Ok(())
+    }
+
+    /// Reads the Configuration named by `--config`: a Configuration document or the
+    /// `kueue-manager-config` ConfigMap. It takes the place of any Configuration in the other
+    /// inputs.
+    pub fn set_configuration_file(&mut self, path: &Path) -> Result<(), LoadError> {
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+            path: file.clone(),
+            source,
+        })?;
+
+        let mut scratch = Loader::new(&self.default_namespace);
+        scratch.add_bytes(&file, &bytes)?;
+        let configuration = scratch.configurations.into_iter().next().ok_or_else(|| {
+            LoadError::MissingConfiguration { path: file.clone() }
+        })?;
+        self.warnings.extend(scratch.warnings);
+        self.explicit_configuration = Some(configuration);
+        Ok(())
+    }
+
+    /// Resolves the Configuration, adds how Kueue would treat each Job and Pod, and returns
+    /// everything read.
+    pub fn finish(mut self) -> Result<Snapshot, LoadError> {
+        let configuration = self.resolve_configuration()?;
+        let default_configuration = Configuration::default();
+        let effective = configuration
+            .as_ref()
+            .map_or(&default_configuration, |(configuration, _)| configuration);
+
+        let mut workloads = self.workloads.into_items();
+        for loaded in &mut workloads {
+            loaded.notes.extend(management_notes(loaded, effective));
+        }
+
+        Ok(Snapshot {
+            configuration,
+            workloads,
+            device_classes: self.device_classes.into_items(),
+            resource_claim_templates: self.resource_claim_templates.into_items(),
+            resource_claims: self.resource_claims.into_items(),
+            resource_slices: self.resource_slices.into_items(),
+            cluster_queues: self.cluster_queues.into_items(),
+            local_queues: self.local_queues.into_items(),
+            resource_flavors: self.resource_flavors.into_items(),
+            cohorts: self.cohorts.into_items(),
+            limit_ranges: self.limit_ranges.into_items(),
+            runtime_classes: self.runtime_classes.into_items(),
+            warnings: self.warnings,
+        })
+    }
+
+    fn resolve_configuration(&mut self) -> Result<Option<(Configuration, Origin)>, LoadError> {
+        if let Some(explicit) = self.explicit_configuration.take() {
+            for (_, origin) in &self.configurations {
+                self.warnings.push(format!(
+                    "{origin}: Configuration ignored: --config names {}",
+                    explicit.1.file
+                ));
+            }
+            return Ok(Some(explicit));
+        }
+
+        let mut configurations = std::mem::take(&mut self.configurations).into_iter();
+        let Some(first) = configurations.next() else {
+            return Ok(None);
+        };
+        for (configuration, origin) in configurations {
+            if configuration != first.0 {
+                return Err(LoadError::ConflictingConfigurations {
+                    first: first.1,
+                    second: origin,
+                });
+            }
+        }
+        Ok(Some(first))
+    }
+
+    fn add_document(&mut self, document: Value, origin: Origin) -> Result<(), LoadError> {
+        let api_version = type_field(&document, "apiVersion", &origin)?;
+        let kind = type_field(&document, "kind", &origin)?;
+
+        if kind == "List" || kind.ends_with("List") {
+            if let Some(items) = document.get("items").and_then(Value::as_array) {
+                return self.add_list_items(items, &api_version, &kind, &origin);
+            }
+        }
+
+        let (group, version) = split_api_version(&api_version);
+        let object = self.object_ref(&document, &kind, group);
+        let context = Context {
+            origin,
+            object,
+            api_version: api_version.clone(),
+        };
+
+        match (group, kind.as_str()) {
+            (KUEUE_GROUP, "Workload") => {
+                let workload: Workload = match version {
+                    "v1beta2" => context.decode(document)?,
+                    "v1beta1" => context.decode::<v1beta1::Workload>(document)?.into(),
+                    _ => return Err(context.unsupported(KUEUE_VERSIONS)),
+                };
+                self.add_workload(workload, context);
+            }
+            (KUEUE_GROUP, "ClusterQueue") => {
+                let queue: ClusterQueue = match version {
+                    "v1beta2" => context.decode(document)?,
+                    "v1beta1" => context.decode::<v1beta1::ClusterQueue>(document)?.into(),
+                    _ => return Err(context.unsupported(KUEUE_VERSIONS)),
+                };
+                self.cluster_queues.insert(queue, context, &mut self.warnings);
+            }
+            (KUEUE_GROUP, "LocalQueue") => {
+                let mut queue: LocalQueue = match version {
+                    "v1beta2" => context.decode(document)?,
+                    "v1beta1" => context.decode::<v1beta1::LocalQueue>(document)?.into(),
+                    _ => return Err(context.unsupported(KUEUE_VERSIONS)),
+                };
+                queue.metadata.namespace = context.object.namespace.clone();
+                self.local_queues.insert(queue, context, &mut self.warnings);
+            }
+            (KUEUE_GROUP, "ResourceFlavor") => {
+                let flavor: ResourceFlavor = match version {
+                    "v1beta2" => context.decode(document)?,
+                    "v1beta1" => context.decode::<v1beta1::ResourceFlavor>(document)?.into(),
+                    _ => return Err(context.unsupported(KUEUE_VERSIONS)),
+                };
+                self.resource_flavors.insert(flavor, context, &mut self.warnings);
+            }
+            (KUEUE_GROUP, "Cohort") => {
+                let cohort: Cohort = match version {
+                    "v1beta2" => context.decode(document)?,
+                    "v1beta1" => context.decode::<v1beta1::Cohort>(document)?.into(),
+                    _ => return Err(context.unsupported(KUEUE_VERSIONS)),
+                };
+                self.cohorts.insert(cohort, context, &mut self.warnings);
+            }
+            (CONFIG_GROUP, "Configuration") => {
+                let configuration = self.decode_configuration(document, &context, version)?;
+                self.configurations.push((configuration, context.origin));
+            }
+            ("", "ConfigMap") if version == "v1" => self.add_config_map(document, context)?,
+            ("batch", "Job") => {
+                if version != "v1" {
+                    return Err(context.unsupported("`batch/v1`"));
+                }
+                let job: Job = context.decode(document)?;
+                let namespace = context.namespace();
+                let workload = workloads::from_job(job, &namespace);
+                self.add_workload(workload, context);
+            }
+            ("", "Pod") => {
+                if version != "v1" {
+                    return Err(context.unsupported("`v1`"));
+                }
+                let mut pod: Pod = context.decode(document)?;
+                if let Some(spec) = pod.spec.as_mut() {
+                    defaults::default_pod_requests(spec);
+                }
+                let namespace = context.namespace();
+                let workload = workloads::from_pod(pod, &namespace);
+                self.add_workload(workload, context);
+            }
+            (RESOURCE_GROUP, "DeviceClass") => {
+                context.require_resource_version(version)?;
+                let class: DeviceClass = context.decode(document)?;
+                self.device_classes.insert(class, context, &mut self.warnings);
+            }
+            (RESOURCE_GROUP, "ResourceClaimTemplate") => {
+                context.require_resource_version(version)?;
+                let mut template: ResourceClaimTemplate = context.decode(document)?;
+                template.metadata.namespace = context.object.namespace.clone();
+                defaults::default_claim_spec(&mut template.spec.spec);
+                self.resource_claim_templates
+                    .insert(template, context, &mut self.warnings);
+            }
+            (RESOURCE_GROUP, "ResourceClaim") => {
+                context.require_resource_version(version)?;
+                let mut claim: ResourceClaim = context.decode(document)?;
+                claim.metadata.namespace = context.object.namespace.clone();
+                defaults::default_claim_spec(&mut claim.spec);
+                self.resource_claims.insert(claim, context, &mut self.warnings);
+            }
+            (RESOURCE_GROUP, "ResourceSlice") => {
+                context.require_resource_version(version)?;
+                let slice: ResourceSlice = context.decode(document)?;
+                self.resource_slices.insert(slice, context, &mut self.warnings);
+            }
+            ("", "LimitRange") if version == "v1" => {
+                let mut range: LimitRange = context.decode(document)?;
+                range.metadata.namespace = context.object.namespace.clone();
+                self.limit_ranges.insert(range, context, &mut self.warnings);
+            }
+            ("node.k8s.io", "RuntimeClass") if version == "v1" => {
+                let class: RuntimeClass = context.decode(document)?;
+                self.runtime_classes.insert(class, context, &mut self.warnings);
+            }
+            _ => self.warnings.push(format!(
+                "{}: skipped {} ({api_version}): kueue-dra does not use this kind",
+                context.origin, context.object
+            )),
+        }
+        Ok(())
+    }
+
+    fn add_list_items(
+        &mut self,
+        items: &[Value],
+        api_version: &str,
+        kind: &str,
+        origin: &Origin,
+    ) -> Result<(), LoadError> {
+        // A typed list such as `DeviceClassList` may omit the type of its items, as API list
+        // responses do; they then take it from the list.
+        let item_kind = kind.strip_suffix("List").filter(|kind| !kind.is_empty());
+        for (index, item) in items.iter().enumerate() {
+            let mut item = item.clone();
+            if let (Some(item_kind), Some(fields)) = (item_kind, item.as_object_mut()) {
+                fields
+                    .entry("apiVersion")
+                    .or_insert_with(|| Value::from(api_version));
+                fields
+                    .entry("kind")
+                    .or_insert_with(|| Value::from(item_kind));
+            }
+            let item_origin = Origin {
+                item: Some(index),
+                ..origin.clone()
+            };
+            self.add_document(item, item_origin)?;
+        }
+        Ok(())
+    }
+
+    fn add_workload(&mut self, mut workload: Workload, context: Context) {
+        if workload.metadata.namespace.is_none() {
+            workload.metadata.namespace = Some(context.namespace());
+        }
+        let loaded = LoadedWorkload {
+            workload,
+            source_api_version: context.api_version.clone(),
+            source_kind: context.object.kind.clone(),
+            origin: context.origin.clone(),
+            notes: Vec::new(),
+        };
+        self.workloads.insert(loaded, context, &mut self.warnings);
+    }
+
+    fn add_config_map(&mut self, document: Value, context: Context) -> Result<(), LoadError> {
+        if context.object.name != KUEUE_CONFIG_MAP {
+            self.warnings.push(format!(
+                "{}: skipped {}: only the ConfigMap `{KUEUE_CONFIG_MAP}` is used",
+                context.origin, context.object
+            ));
+            return Ok(());
+        }
+
+        let config_map: ConfigMap = context.decode(document)?;
+        let field = format!("data.{KUEUE_CONFIG_KEY}");
+        let Some(text) = config_map
+            .data
+            .as_ref()
+            .and_then(|data| data.get(KUEUE_CONFIG_KEY))
+        else {
+            return Err(context.field_error(&field, "missing: it holds the Kueue Configuration"));
+        };
+
+        let embedded: Value = serde_saphyr::from_str(text)
+            .map_err(|error| context.field_error(&field, &format!("invalid YAML: {error}")))?;
+        let api_version = embedded
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let (group, version) = split_api_version(&api_version);
+        if group != CONFIG_GROUP || embedded.get("kind").and_then(Value::as_str) != Some("Configuration") {
+            return Err(context.field_error(
+                &field,
+                "expected a document with `apiVersion: config.kueue.x-k8s.io/v1beta2` and `kind: Configuration`",
+            ));
+        }
+
+        let embedded_context = Context {
+            api_version: api_version.clone(),
+            ..context
+        };
+        let configuration = self
+            .decode_configuration(embedded, &embedded_context, version)
+            .map_err(|error| prefix_field(error, &field))?;
+        self.configurations
+            .push((configuration, embedded_context.origin));
+        Ok(())
+    }
+
+    fn decode_configuration(
+        &mut self,
+        document: Value,
+        context: &Context,
+        version: &str,
+    ) -> Result<Configuration, LoadError> {
+        let mut unknown_fields = Vec::new();
+        let configuration = match version {
+            "v1beta2" => context.decode_lenient::<config::v1beta2::Configuration>(
+                document,
+                &mut unknown_fields,
+            )?,
+            "v1beta1" => context
+                .decode_lenient::<config::v1beta1::Configuration>(document, &mut unknown_fields)?
+                .into(),
+            _ => return Err(context.unsupported(CONFIG_VERSIONS)),
+        };
+
+        // NOTE: Kueue decodes its Configuration strictly and refuses to start on an unknown
+        // field; until the release profiles reproduce that error, it is only a warning.
+        for field in unknown_fields {
+            self.warnings.push(format!(
+                "{}: {}: unknown field `{field}` ignored",
+                context.origin, context.object
+            ));
+        }
+        Ok(configuration)
+    }
+
+    fn object_ref(&self, document: &Value, kind: &str, group: &str) -> ObjectRef {
+        let metadata = document.get("metadata");
+        let text = |field: &str| {
+            metadata
+                .and_then(|metadata| metadata.get(field))
+                .and_then(Value::as_str)
+                .filter(|value| !value.is_empty())
+                .map(str::to_owned)
+        };
+        let name = text("name")
+            .or_else(|| text("generateName").map(|prefix| prefix.trim_end_matches('-').to_owned()))
+            .unwrap_or_default();
+        let namespace = is_namespaced(group, kind)
+            .then(|| text("namespace").unwrap_or_else(|| self.default_namespace.clone()));
+        ObjectRef {
+            kind: kind.to_owned(),
+            namespace,
+            name,
+        }
+    }
+}
+
+const KUEUE_GROUP: &str = "kueue.x-k8s.io";
+const CONFIG_GROUP: &str = "config.kueue.x-k8s.io";
+const RESOURCE_GROUP: &str = "resource.k8s.io";
+const KUEUE_VERSIONS: &str = "`kueue.x-k8s.io/v1beta2` or `kueue.x-k8s.io/v1beta1`";
+const CONFIG_VERSIONS: &str = "`config.kueue.x-k8s.io/v1beta2` or `config.kueue.x-k8s.io/v1beta1`";
+
+/// Returns whether objects of a kind live in a namespace. Kinds this tool does not read are
+/// treated as namespaced, which only changes how a skipped object is named.
+fn is_namespaced(group: &str, kind: &str) -> bool {
+    !matches!(
+        (group, kind),
+        (KUEUE_GROUP, "ClusterQueue" | "ResourceFlavor" | "Cohort")
+            | (CONFIG_GROUP, "Configuration")
+            | (RESOURCE_GROUP, "DeviceClass" | "ResourceSlice")
+            | ("node.k8s.io", "RuntimeClass")
+            | ("", "Namespace" | "Node" | "PersistentVolume")
+    )
+}
+
+fn split_api_version(api_version: &str) -> (&str, &str) {
+    api_version.split_once('/').unwrap_or(("", api_version))
+}
+
+fn type_field(document: &Value, field: &'static str, origin: &Origin) -> Result<String, LoadError> {
+    document
+        .get(field)
+        .and_then(Value::as_str)
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| LoadError::MissingTypeMeta {
+            origin: origin.clone(),
+            field,
+        })
+}
+
+/// Adds a field prefix to the path of a field error, for documents embedded in another.
+fn prefix_field(error: LoadError, prefix: &str) -> LoadError {
+    match error {
+        LoadError::Field {
+            origin,
+            object,
+            field,
+            detail,
+        } => LoadError::Field {
+            origin,
+            object,
+            field: format!("{prefix}: {field}"),
+            detail,
+        },
+        other => other,
+    }
+}
+
+/// Notes on why Kueue would not manage a Job or Pod as it stands.
+fn management_notes(loaded: &LoadedWorkload, configuration: &Configuration) -> Vec<String> {
+    let framework = match loaded.source_kind.as_str() {
+        "Job" => JOB_FRAMEWORK,
+        "Pod" => POD_FRAMEWORK,
+        _ => return Vec::new(),
+    };
+    let name = loaded
+        .workload
+        .metadata
+        .name
+        .as_deref()
+        .and_then(|name| name.split_once('-'))
+        .map_or("", |(_, name)| name);
+    let object = format!(
+        "{} {}/{name}",
+        loaded.source_kind,
+        loaded.workload.metadata.namespace.as_deref().unwrap_or_default()
+    );
+
+    let mut notes = Vec::new();
+    if loaded.workload.spec.queue_name.is_none() && !configuration.manage_jobs_without_queue_name {
+        notes.push(format!(
+            "Kueue would not manage {object} as it stands: it has no `{}` label",
+            workloads::QUEUE_NAME_LABEL
+        ));
+    }
+
+    let frameworks: Vec<&str> = configuration
+        .integrations
+        .as_ref()
+        .map(|integrations| integrations.frameworks.iter().map(String::as_str).collect())
+        .filter(|frameworks: &Vec<&str>| !frameworks.is_empty())
+        .unwrap_or_else(|| DEFAULT_FRAMEWORKS.to_vec());
+    if !frameworks.contains(&framework) {
+        notes.push(format!(
+            "Kueue would not manage {object} as it stands: the Configuration does not enable \
+             the `{framework}` integration in `integrations.frameworks`"
+        ));
+    }
+    notes
+}
+
+/// The document being decoded, for error messages.
+#[derive(Clone, Debug)]
+struct Context {
+    origin: Origin,
+    object: ObjectRef,
+    api_version: String,
+}
+
+impl Context {
+    fn namespace(&self) -> String {
+        self.object.namespace.clone().unwrap_or_default()
+    }
+
+    fn decode<T: DeserializeOwned>(&self, document: Value) -> Result<T, LoadError> {
+        serde_path_to_error::deserialize(document).map_err(|error| {
+            let field = error.path().to_string();
+            self.field_error(&field, &error.into_inner().to_string())
+        })
+    }
+
+    /// Decodes like [`Context::decode`], and lists the fields the type does not have instead
+    /// of failing on them.
+    fn decode_lenient<T: DeserializeOwned>(
+        &self,
+        document: Value,
+        unknown_fields: &mut Vec<String>,
+    ) -> Result<T, LoadError> {
+        let ignored = serde_ignored::Deserializer::new(document, |path| {
+            unknown_fields.push(path.to_string());
+        });
+        serde_path_to_error::deserialize(ignored).map_err(|error| {
+            let field = error.path().to_string();
+            self.field_error(&field, &error.into_inner().to_string())
+        })
+    }
+
+    fn field_error(&self, field: &str, detail: &str) -> LoadError {
+        LoadError::Field {
+            origin: self.origin.clone(),
+            object: self.object.to_string(),
+            field: field.to_owned(),
+            detail: detail.to_owned(),
+        }
+    }
+
+    fn unsupported(&self, supported: &str) -> LoadError {
+        LoadError::UnsupportedVersion {
+            origin: self.origin.clone(),
+            object: self.object.to_string(),
+            kind: self.object.kind.clone(),
+            api_version: self.api_version.clone(),
+            supported: supported.to_owned(),
+        }
+    }
+
+    /// Accepts `resource.k8s.io/v1` and `v1beta2`, whose DRA objects have the same fields.
+    fn require_resource_version(&self, version: &str) -> Result<(), LoadError> {
+        match version {
+            "v1" | "v1beta2" => Ok(()),
+            _ => Err(self.unsupported("`resource.k8s.io/v1` or `resource.k8s.io/v1beta2`")),
+        }
+    }
+}
+
+/// Objects of one kind in input order, where a later object with the same kind, namespace
+/// and name replaces the earlier one.
+#[derive(Debug)]
+struct Collection<T> {
+    items: Vec<T>,
+    positions: HashMap<ObjectRef, (usize, Origin)>,
+}
+
+impl<T> Default for Collection<T> {
+    fn default() -> Self {
+        Self {
+            items: Vec::new(),
+            positions: HashMap::new(),
+        }
+    }
+}
+
+impl<T> Collection<T> {
+    fn insert(&mut self, item: T, context: Context, warnings: &mut Vec<String>) {
+        match self.positions.get_mut(&context.object) {
+            Some((position, first_origin)) => {
+                warnings.push(format!(
+                    "{} is defined twice, in {first_origin} and in {}: the second one is used",
+                    context.object, context.origin
+                ));
+                self.items[*position] = item;
+                *first_origin = context.origin;
+            }
+            None => {
+                self.positions
+                    .insert(context.object, (self.items.len(), context.origin));
+                self.items.push(item);
+            }
+        }
+    }
+
+    fn into_items(self) -> Vec<T> {
+        self.items
+    }
+}

@@ -1,0 +1,44 @@
+//! Where an object came from, for messages that point the user at it.
+
+use std::fmt;
+
+/// The place an object was read from: a file, a document in it, and an item of a `List`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The file path as given, or `<stdin>`.
+    pub file: String,
+    /// The 1-based index of the YAML or JSON document in the file.
+    pub document: usize,
+    /// The 0-based index in the `items` of a `List` document.
+    pub item: Option<usize>,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, document {}", self.file, self.document)?;
+        if let Some(item) = self.item {
+            write!(f, ", items[{item}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// The kind, namespace and name of an object, as kubectl prints them.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectRef {
+    /// The object's kind, such as `DeviceClass`.
+    pub kind: String,
+    /// The namespace of a namespaced object.
+    pub namespace: Option<String>,
+    /// The object's name; for an object with only `generateName`, that prefix.
+    pub name: String,
+}
+
+impl fmt::Display for ObjectRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.namespace {
+            Some(namespace) => write!(f, "{} {namespace}/{}", self.kind, self.name),
+            None => write!(f, "{} {}", self.kind, self.name),
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The command line, in kubectl's conventions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::release::DEFAULT_RELEASE;
+
+/// Explains how Kueue charges Dynamic Resource Allocation (DRA) devices against ClusterQueue
+/// quota, and why a workload is or is not admissible.
+#[derive(Debug, Parser)]
+#[command(name = "kubectl-kueue_dra", bin_name = "kubectl kueue-dra", version)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Show what Kueue charges each workload for its DRA devices, request by request.
+    #[command(after_help = EXPLAIN_EXAMPLES)]
+    Explain(ExplainArgs),
+}
+
+const EXPLAIN_EXAMPLES: &str = "\
+Examples:
+  # Explain the workloads in a directory of manifests, offline
+  kubectl kueue-dra explain -f examples/resource-claim-template/
+
+  # The same, as the JSON that scripts read
+  kubectl kueue-dra explain -f examples/extended-resource/ -o json
+
+  # Read manifests from standard input, with the Kueue Configuration from its own file
+  cat job.yaml | kubectl kueue-dra explain -f - --config kueue-config.yaml";
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    /// Files or directories of manifests to read, or `-` for standard input. Directories are
+    /// read recursively (`.yaml`, `.yml`, `.json`).
+    #[arg(short = 'f', long = "filename", value_name = "PATH", required = true)]
+    pub(crate) files: Vec<PathBuf>,
+
+    /// The Kueue Configuration to use: a Configuration document or the
+    /// `kueue-manager-config` ConfigMap. It takes the place of any Configuration in `-f`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// Show only workloads in this namespace; objects without a namespace are put in it.
+    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    pub(crate) namespace: Option<String>,
+
+    /// Show workloads in every namespace (the default for files).
+    #[arg(short = 'A', long, conflicts_with = "namespace")]
+    pub(crate) all_namespaces: bool,
+
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
+    pub(crate) output: Output,
+
+    /// Don't print the table's header row.
+    #[arg(long)]
+    pub(crate) no_headers: bool,
+
+    /// The Kueue release whose behaviour to reproduce, such as `v0.19.2`, `v0.18` or `main`.
+    /// A minor version alone means its newest patch.
+    #[arg(long, value_name = "VERSION", default_value = DEFAULT_RELEASE)]
+    pub(crate) kueue_version: String,
+
+    /// Exit with code 1 when at least one workload is inadmissible.
+    #[arg(long)]
+    pub(crate) fail_on_inadmissible: bool,
+}
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Output {
+    /// One row per workload.
+    Table,
+    /// The JSON document that scripts read.
+    Json,
+    /// The same document as YAML.
+    Yaml,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

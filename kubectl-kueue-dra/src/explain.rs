@@ -1,0 +1,75 @@
+//! `kubectl kueue-dra explain`: what Kueue charges each workload for its DRA devices.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use kueue_dra_cluster::Loader;
+
+use crate::cli::{ExplainArgs, Output};
+use crate::release::{DEFAULT_RELEASE, Release};
+use crate::report::Report;
+use crate::table;
+
+/// The exit code when `--fail-on-inadmissible` is set and a workload is inadmissible.
+const EXIT_INADMISSIBLE: u8 = 1;
+
+/// Loads the input, explains every workload and prints the result.
+pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
+    let release = Release::parse(&args.kueue_version).context("invalid --kueue-version")?;
+    if release.to_string() != DEFAULT_RELEASE {
+        // NOTE: the calculator reproduces v0.19.2 only; other releases are accepted and
+        // recorded so that scripts can pin one, but their differences are not modelled yet.
+        eprintln!(
+            "warning: only Kueue {DEFAULT_RELEASE} behaviour is reproduced so far; \
+             results for {release} follow {DEFAULT_RELEASE}"
+        );
+    }
+
+    let default_namespace = args.namespace.as_deref().unwrap_or("default");
+    let mut loader = Loader::new(default_namespace);
+    if let Some(config) = &args.config {
+        loader.set_configuration_file(config)?;
+    }
+    for path in &args.files {
+        loader.add_path(path)?;
+    }
+    let snapshot = loader.finish()?;
+    for warning in &snapshot.warnings {
+        eprintln!("warning: {warning}");
+    }
+
+    let namespace = if args.all_namespaces {
+        None
+    } else {
+        args.namespace.as_deref()
+    };
+    let report = Report::build(&snapshot, release.to_string(), namespace);
+    if report.workloads.is_empty() {
+        match namespace {
+            Some(namespace) => eprintln!("No workloads found in namespace {namespace}."),
+            None => eprintln!("No workloads found in the input."),
+        }
+    }
+
+    let rendered = match args.output {
+        Output::Table if report.workloads.is_empty() => String::new(),
+        Output::Table => table::render(&report, !args.no_headers),
+        Output::Json => {
+            let mut json = serde_json::to_string_pretty(&report).context("cannot render JSON")?;
+            json.push('\n');
+            json
+        }
+        Output::Yaml => serde_saphyr::to_string(&report).context("cannot render YAML")?,
+    };
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(rendered.as_bytes())
+        .and_then(|()| stdout.flush())
+        .context("cannot write to standard output")?;
+
+    if args.fail_on_inadmissible && report.has_inadmissible() {
+        return Ok(ExitCode::from(EXIT_INADMISSIBLE));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,111 @@
+//! Input the plugin must reject with exit code 2 and a message naming the file, the document,
+//! the object and the field, never with a panic.
+
+use crate::harness::{run, run_with_stdin};
+
+#[track_caller]
+fn assert_rejected(input: &str, expected_stderr: &str) {
+    let output = run_with_stdin(&["explain", "-f", "-"], Some(input));
+    assert_eq!(output.code, Some(2), "stdout: {}\nstderr: {}", output.stdout, output.stderr);
+    assert_eq!(output.stderr, expected_stderr);
+    assert_eq!(output.stdout, "");
+}
+
+#[test]
+fn malformed_yaml_names_the_file() {
+    let output = run_with_stdin(&["explain", "-f", "-"], Some("kind: Job\n  bad: [indent\n"));
+    assert_eq!(output.code, Some(2));
+    assert!(
+        output.stderr.starts_with("error: `<stdin>` is not valid YAML: "),
+        "stderr: {}",
+        output.stderr
+    );
+}
+
+#[test]
+fn missing_kind_names_the_document() {
+    assert_rejected(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n---\napiVersion: v1\nmetadata: {}\n",
+        "error: <stdin>, document 2: missing or invalid `kind`: every Kubernetes object needs \
+         `apiVersion` and `kind`\n",
+    );
+}
+
+#[test]
+fn wrong_field_type_names_object_and_field() {
+    assert_rejected(
+        "\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: sample
+spec:
+  parallelism: three
+  template: {}
+",
+        "error: <stdin>, document 1: Job default/sample: field `spec.parallelism`: invalid type: \
+         string \"three\", expected i32\n",
+    );
+}
+
+#[test]
+fn old_dra_api_version_is_rejected() {
+    assert_rejected(
+        "\
+apiVersion: resource.k8s.io/v1alpha3
+kind: DeviceClass
+metadata:
+  name: gpu.example.com
+",
+        "error: <stdin>, document 1: DeviceClass gpu.example.com: apiVersion \
+         `resource.k8s.io/v1alpha3` is not supported for DeviceClass: use `resource.k8s.io/v1` \
+         or `resource.k8s.io/v1beta2`\n",
+    );
+}
+
+#[test]
+fn unknown_kueue_version_is_a_usage_error() {
+    let output = run(&["explain", "-f", "examples/", "--kueue-version", "v0.13.0"]);
+    assert_eq!(output.code, Some(2));
+    assert!(
+        output.stderr.starts_with(
+            "error: invalid --kueue-version: unknown Kueue release `v0.13.0`: expected one of \
+             v0.14.0 to v0.14.8,"
+        ),
+        "stderr: {}",
+        output.stderr
+    );
+}
+
+#[test]
+fn missing_file_is_named() {
+    let output = run(&["explain", "-f", "no-such-file.yaml"]);
+    assert_eq!(output.code, Some(2));
+    assert!(
+        output.stderr.starts_with("error: cannot read `no-such-file.yaml`: "),
+        "stderr: {}",
+        output.stderr
+    );
+}
+
+#[test]
+fn explain_without_input_is_a_usage_error() {
+    let output = run(&["explain"]);
+    assert_eq!(output.code, Some(2));
+    assert!(output.stderr.contains("--filename <PATH>"), "stderr: {}", output.stderr);
+}
+
+#[test]
+fn invalid_utf8_is_rejected() {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let file = directory.path().join("binary.yaml");
+    std::fs::write(&file, b"kind: \xFF\xFE\n").expect("the file is written");
+
+    let output = run(&["explain", "-f", file.to_str().expect("UTF-8 path")]);
+    assert_eq!(output.code, Some(2));
+    assert!(
+        output.stderr.ends_with("binary.yaml` is not UTF-8 text: invalid byte at offset 6\n"),
+        "stderr: {}",
+        output.stderr
+    );
+}

@@ -1,0 +1,296 @@
+//! How `-f` input is read: files, directories, standard input, namespaces, names and
+//! duplicates.
+
+use crate::harness::{json, run, run_with_stdin};
+
+const MAPPING_CONFIGURATION: &str = "\
+apiVersion: config.kueue.x-k8s.io/v1beta2
+kind: Configuration
+resources:
+  deviceClassMappings:
+  - name: example.com/gpu
+    deviceClassNames: [gpu.example.com]
+";
+
+const TWO_GPU_TEMPLATE: &str = "\
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata:
+  name: two-gpus
+spec:
+  spec:
+    devices:
+      requests:
+      - name: gpu
+        exactly:
+          deviceClassName: gpu.example.com
+          count: 2
+";
+
+fn pod(name_field: &str) -> String {
+    format!(
+        "\
+apiVersion: v1
+kind: Pod
+metadata:
+  {name_field}
+  labels:
+    kueue.x-k8s.io/queue-name: user-queue
+spec:
+  containers:
+  - name: trainer
+    image: busybox
+    resources:
+      limits:
+        cpu: 500m
+  resourceClaims:
+  - name: gpus
+    resourceClaimTemplateName: two-gpus
+"
+    )
+}
+
+fn stdin_input(documents: &[&str]) -> String {
+    documents.join("---\n")
+}
+
+#[test]
+fn standard_input_is_read_with_dash() {
+    let input = stdin_input(&[MAPPING_CONFIGURATION, TWO_GPU_TEMPLATE, &pod("name: trainer-0")]);
+    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(&input));
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+
+    let document = json(&output);
+    let workload = &document["workloads"][0];
+    assert_eq!(workload["name"], "pod-trainer-0");
+    assert_eq!(workload["namespace"], "default");
+    assert_eq!(workload["source"]["kind"], "Pod");
+    assert_eq!(workload["source"]["apiVersion"], "v1");
+    assert_eq!(workload["podSets"][0]["perPod"]["example.com/gpu"], "2");
+}
+
+#[test]
+fn pod_limits_become_requests() {
+    let input = stdin_input(&[MAPPING_CONFIGURATION, TWO_GPU_TEMPLATE, &pod("name: trainer-0")]);
+    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(&input));
+    let document = json(&output);
+    assert_eq!(document["workloads"][0]["podSets"][0]["perPod"]["cpu"], "500m");
+}
+
+#[test]
+fn generate_name_prefix_names_the_workload() {
+    let input = stdin_input(&[MAPPING_CONFIGURATION, TWO_GPU_TEMPLATE, &pod("generateName: trainer-")]);
+    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(&input));
+    let document = json(&output);
+    assert_eq!(document["workloads"][0]["name"], "pod-trainer");
+}
+
+#[test]
+fn namespace_flag_places_objects_without_one() {
+    let input = stdin_input(&[MAPPING_CONFIGURATION, TWO_GPU_TEMPLATE, &pod("name: trainer-0")]);
+    let output = run_with_stdin(&["explain", "-f", "-", "-n", "team-a", "-o", "json"], Some(&input));
+    let document = json(&output);
+    assert_eq!(document["workloads"][0]["namespace"], "team-a");
+    assert_eq!(document["workloads"][0]["status"], "Charged");
+}
+
+#[test]
+fn namespace_flag_filters_workloads() {
+    let output = run(&["explain", "-f", "examples/extended-resource", "-n", "elsewhere", "-o", "json"]);
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(json(&output)["workloads"], serde_json::json!([]));
+    assert_eq!(output.stderr, "No workloads found in namespace elsewhere.\n");
+}
+
+#[test]
+fn pod_without_pod_integration_gets_a_note() {
+    let input = stdin_input(&[MAPPING_CONFIGURATION, TWO_GPU_TEMPLATE, &pod("name: trainer-0")]);
+    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(&input));
+    let notes = &json(&output)["workloads"][0]["notes"];
+    assert_eq!(
+        notes[0],
+        "Kueue would not manage Pod default/trainer-0 as it stands: the Configuration does not \
+         enable the `pod` integration in `integrations.frameworks`"
+    );
+}
+
+#[test]
+fn job_without_queue_label_gets_a_note() {
+    let job = "\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: unlabelled
+spec:
+  template:
+    spec:
+      containers:
+      - name: main
+        image: busybox
+";
+    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(job));
+    let workload = &json(&output)["workloads"][0];
+    assert_eq!(workload["name"], "job-unlabelled");
+    assert_eq!(
+        workload["notes"][0],
+        "Kueue would not manage Job default/unlabelled as it stands: it has no \
+         `kueue.x-k8s.io/queue-name` label"
+    );
+}
+
+#[test]
+fn local_queue_leads_to_its_cluster_queue() {
+    let output = run(&["explain", "-f", "examples/resource-claim-template", "-o", "json"]);
+    let workload = &json(&output)["workloads"][0];
+    assert_eq!(workload["localQueue"], "user-queue");
+    assert_eq!(workload["clusterQueue"], "cluster-queue");
+}
+
+#[test]
+fn unused_kind_is_skipped_with_a_note() {
+    let input = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+";
+    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(input));
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(
+        output.stderr,
+        "warning: <stdin>, document 1: skipped Deployment default/web (apps/v1): kueue-dra does \
+         not use this kind\nNo workloads found in the input.\n"
+    );
+}
+
+#[test]
+fn duplicate_object_replaces_the_first_with_a_warning() {
+    let one_gpu = TWO_GPU_TEMPLATE.replace("count: 2", "count: 1");
+    let input = stdin_input(&[
+        MAPPING_CONFIGURATION,
+        TWO_GPU_TEMPLATE,
+        &one_gpu,
+        &pod("name: trainer-0"),
+    ]);
+    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(&input));
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert!(
+        output.stderr.contains(
+            "warning: ResourceClaimTemplate default/two-gpus is defined twice, in <stdin>, \
+             document 2 and in <stdin>, document 3: the second one is used"
+        ),
+        "stderr: {}",
+        output.stderr
+    );
+    assert_eq!(json(&output)["workloads"][0]["podSets"][0]["perPod"]["example.com/gpu"], "1");
+}
+
+#[test]
+fn two_different_configurations_name_both_places() {
+    let other = MAPPING_CONFIGURATION.replace("example.com/gpu", "gpus");
+    let input = stdin_input(&[MAPPING_CONFIGURATION, &other]);
+    let output = run_with_stdin(&["explain", "-f", "-"], Some(&input));
+    assert_eq!(output.code, Some(2));
+    assert_eq!(
+        output.stderr,
+        "error: two different Kueue Configurations in the input: <stdin>, document 1 and \
+         <stdin>, document 2; remove one, or name the one to use with --config\n"
+    );
+}
+
+#[test]
+fn config_flag_takes_the_place_of_input_configurations() {
+    let output = run(&[
+        "explain",
+        "-f",
+        "examples/resource-claim-template/job.yaml",
+        "-f",
+        "examples/resource-claim-template/deviceclass.yaml",
+        "--config",
+        "examples/resource-claim-template/configuration.yaml",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    let pod_set = &json(&output)["workloads"][0]["podSets"][0];
+    assert_eq!(pod_set["total"]["example.com/gpu"], "3");
+}
+
+#[test]
+fn config_map_wraps_the_configuration() {
+    let config_map = "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kueue-manager-config
+  namespace: kueue-system
+data:
+  controller_manager_config.yaml: |
+    apiVersion: config.kueue.x-k8s.io/v1beta2
+    kind: Configuration
+    resources:
+      deviceClassMappings:
+      - name: example.com/gpu
+        deviceClassNames: [gpu.example.com]
+";
+    let input = stdin_input(&[config_map, TWO_GPU_TEMPLATE, &pod("name: trainer-0")]);
+    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(&input));
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(json(&output)["workloads"][0]["podSets"][0]["perPod"]["example.com/gpu"], "2");
+}
+
+#[test]
+fn kubectl_list_items_are_read() {
+    let list = serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "List",
+        "items": [
+            serde_saphyr::from_str::<serde_json::Value>(MAPPING_CONFIGURATION).expect("YAML"),
+            serde_saphyr::from_str::<serde_json::Value>(TWO_GPU_TEMPLATE).expect("YAML"),
+            serde_saphyr::from_str::<serde_json::Value>(&pod("name: trainer-0")).expect("YAML"),
+        ]
+    });
+    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(&list.to_string()));
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(json(&output)["workloads"][0]["podSets"][0]["perPod"]["example.com/gpu"], "2");
+}
+
+#[test]
+fn unmapped_device_class_fails_with_flag() {
+    let unmapped = "apiVersion: config.kueue.x-k8s.io/v1beta2\nkind: Configuration\n";
+    let input = stdin_input(&[unmapped, TWO_GPU_TEMPLATE, &pod("name: trainer-0")]);
+    let output = run_with_stdin(
+        &["explain", "-f", "-", "-o", "json", "--fail-on-inadmissible"],
+        Some(&input),
+    );
+    assert_eq!(output.code, Some(1), "stderr: {}", output.stderr);
+    let workload = &json(&output)["workloads"][0];
+    assert_eq!(workload["status"], "Inadmissible");
+    assert_eq!(workload["reason"], "Inadmissible");
+    assert_eq!(
+        workload["message"],
+        "spec.podSets[0].template.spec.resourceClaims[0].resourceClaimTemplateName: Not found: \
+         \"DeviceClass gpu.example.com is not mapped in DRA configuration for podset main\""
+    );
+}
+
+#[test]
+fn unmapped_device_class_exits_zero_without_flag() {
+    let unmapped = "apiVersion: config.kueue.x-k8s.io/v1beta2\nkind: Configuration\n";
+    let input = stdin_input(&[unmapped, TWO_GPU_TEMPLATE, &pod("name: trainer-0")]);
+    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(&input));
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+}
+
+#[test]
+fn kueue_version_is_recorded() {
+    let output = run(&["explain", "-f", "examples/extended-resource", "-o", "json", "--kueue-version", "0.19"]);
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(json(&output)["kueueVersion"], "v0.19.2");
+}
+
+#[test]
+fn default_kueue_version_is_the_newest_release() {
+    let output = run(&["explain", "-f", "examples/extended-resource", "-o", "json"]);
+    assert_eq!(json(&output)["kueueVersion"], "v0.19.2");
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests: each runs the real `kubectl-kueue_dra` binary and checks its standard
+//! output, standard error and exit code separately.
+
+mod bad_input;
+mod examples;
+mod harness;
+mod input;
+mod kubectl;
