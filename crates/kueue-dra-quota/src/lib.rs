@@ -1,1 +1,81 @@
-//! placeholder
+//! What Kueue charges ClusterQueue quota for a Workload's Dynamic Resource Allocation (DRA)
+//! devices, reproduced offline with Kueue's own numbers and condition messages.
+//!
+//! [`Calculator`] takes a Kueue Configuration, a [`DeviceClassIndex`] and the cluster's
+//! ResourceClaimTemplates, and [`Calculator::explain`] returns an [`Explanation`] for one
+//! Workload: the per-pod and total charge of each pod set with the DRA charges behind it, or
+//! the exact message Kueue writes when it marks the Workload inadmissible. The behaviour is
+//! that of Kueue v0.19.2 for device counts; counter and capacity sources and CEL selectors
+//! are not evaluated yet, and the explanation's notes say so where they matter.
+//!
+//! The crate is pure: no I/O and no Kubernetes client. Quantities are computed exactly, as
+//! apimachinery does, with integers and arbitrary-precision decimals ([`Quantity`]).
+//!
+//! ```
+//! use kueue_api::config::{Configuration, DeviceClassMapping, Resources};
+//! use kueue_api::v1beta2::Workload;
+//! use k8s_openapi::api::resource::v1::ResourceClaimTemplate;
+//! use kueue_dra_index::DeviceClassIndex;
+//! use kueue_dra_quota::{Calculator, Status};
+//!
+//! let template: ResourceClaimTemplate = serde_json::from_value(serde_json::json!({
+//!     "metadata": {"name": "single-gpu", "namespace": "default"},
+//!     "spec": {"spec": {"devices": {"requests": [{
+//!         "name": "gpu",
+//!         "exactly": {"deviceClassName": "gpu.example.com", "allocationMode": "ExactCount", "count": 1}
+//!     }]}}}
+//! }))
+//! .unwrap();
+//! let workload: Workload = serde_json::from_value(serde_json::json!({
+//!     "apiVersion": "kueue.x-k8s.io/v1beta2",
+//!     "kind": "Workload",
+//!     "metadata": {"name": "job-sample", "namespace": "default"},
+//!     "spec": {"podSets": [{
+//!         "name": "main",
+//!         "count": 3,
+//!         "template": {"spec": {
+//!             "containers": [{"name": "main"}],
+//!             "resourceClaims": [{"name": "gpu", "resourceClaimTemplateName": "single-gpu"}]
+//!         }}
+//!     }]}
+//! }))
+//! .unwrap();
+//! let mapping = DeviceClassMapping {
+//!     name: "example.com/gpu".to_owned(),
+//!     device_class_names: vec!["gpu.example.com".to_owned()],
+//!     ..Default::default()
+//! };
+//! let config = Configuration {
+//!     resources: Some(Resources { device_class_mappings: vec![mapping.clone()], ..Default::default() }),
+//!     ..Default::default()
+//! };
+//! let index = DeviceClassIndex::new(&[mapping], &[]);
+//!
+//! let templates = [template];
+//! let explanation = Calculator::new(&config, &index, &templates).explain(&workload);
+//!
+//! assert_eq!(explanation.status, Status::Charged);
+//! assert_eq!(explanation.pod_sets[0].per_pod["example.com/gpu"], "1");
+//! assert_eq!(explanation.pod_sets[0].total["example.com/gpu"], "3");
+//! ```
+
+#![deny(missing_docs)]
+
+mod calculator;
+mod claims;
+mod error;
+mod explanation;
+mod extended;
+pub mod field;
+pub mod quantity;
+mod release;
+mod requests;
+
+pub use calculator::Calculator;
+pub use error::Error;
+pub use explanation::{Charge, ChargePath, Explanation, PodSetCharge, Status};
+pub use extended::is_extended_resource_name;
+pub use field::{BadValue, ErrorType, FieldError};
+pub use kueue_dra_index::DeviceClassIndex;
+pub use quantity::{Format, Quantity, ResourceFormatter, resource_value};
+pub use release::{FeatureGates, Release};

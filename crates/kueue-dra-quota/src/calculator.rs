@@ -1,0 +1,491 @@
+//! The quota calculator: what Kueue charges a Workload, DRA devices included.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::core::v1::PodSpec;
+use k8s_openapi::api::resource::v1::ResourceClaimTemplate;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
+use kueue_api::config::Configuration;
+use kueue_api::v1beta2::{Admission, Workload};
+use kueue_dra_index::DeviceClassIndex;
+
+use crate::claims::{DraContext, PodSetDra, resolve_claim_templates};
+use crate::explanation::{Explanation, PodSetCharge, Status};
+use crate::extended::{requests_backed_extended_resource, resolve_extended_resources};
+use crate::field::{FieldError, aggregate_message, has_internal_error};
+use crate::quantity::{ResourceFormatter, resource_value};
+use crate::release::{FeatureGates, Release};
+use crate::requests::{
+    PodResources, ResourceList, apply_transformations, drop_excluded, parse_list,
+};
+
+/// Kueue's limit on a condition message, in bytes; a longer message is cut and ends in ` ...`.
+const MAX_CONDITION_MESSAGE_BYTES: usize = 32 * 1024;
+
+/// The message Kueue writes when a Workload references a ResourceClaim directly.
+const RESOURCE_CLAIM_MESSAGE: &str =
+    "KueueDRAIntegration feature does not support use of resource claims";
+
+/// The message Kueue writes when DRA is off and such Workloads are rejected.
+const DRA_DISABLED_MESSAGE: &str =
+    "Workload uses DRA resources but the KueueDRAIntegration feature gate is not enabled";
+
+/// Computes what a Kueue release charges ClusterQueue quota for a Workload.
+///
+/// The calculator reproduces Kueue v0.19.2's device-count accounting: container requests as
+/// Kubernetes' `PodRequests` sums them, `excludeResourcePrefixes`, `transformations`, devices
+/// requested through ResourceClaimTemplates, and extended resources that DeviceClasses back.
+/// It does no I/O: every object it reads is passed in.
+///
+/// Objects are read as Kueue reads them from the API server, so API defaults must already be
+/// applied. In particular a template request without `allocationMode` is read as the empty
+/// mode, which Kueue rejects, and one without `count` counts zero devices; the loader applies
+/// `allocationMode: ExactCount` and `count: 1` before the calculator sees a template.
+///
+/// ```
+/// use kueue_api::config::Configuration;
+/// use kueue_api::v1beta2::Workload;
+/// use kueue_dra_index::DeviceClassIndex;
+/// use kueue_dra_quota::{Calculator, Status};
+///
+/// let workload: Workload = serde_json::from_value(serde_json::json!({
+///     "apiVersion": "kueue.x-k8s.io/v1beta2",
+///     "kind": "Workload",
+///     "metadata": {"name": "job-sample", "namespace": "default"},
+///     "spec": {"podSets": [{
+///         "name": "main",
+///         "count": 3,
+///         "template": {"spec": {"containers": [
+///             {"name": "main", "resources": {"requests": {"cpu": "500m"}}}
+///         ]}}
+///     }]}
+/// }))
+/// .unwrap();
+///
+/// let config = Configuration::default();
+/// let index = DeviceClassIndex::new(&[], &[]);
+/// let explanation = Calculator::new(&config, &index, &[]).explain(&workload);
+///
+/// assert_eq!(explanation.status, Status::Charged);
+/// assert_eq!(explanation.pod_sets[0].total["cpu"], "1500m");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Calculator<'a> {
+    config: &'a Configuration,
+    index: &'a DeviceClassIndex,
+    templates: &'a [ResourceClaimTemplate],
+    gates: FeatureGates,
+    formatter: ResourceFormatter,
+}
+
+/// A pod set after parsing, with the count Kueue charges.
+struct PodSetInput<'w> {
+    name: &'w str,
+    count: i32,
+    spec: &'w PodSpec,
+    /// Resources as written in the Workload, before limits fill in missing requests.
+    raw: PodResources,
+}
+
+/// Why the DRA passes stopped: Kueue's condition message and whether it retries.
+struct Rejection {
+    message: String,
+    retried: bool,
+}
+
+impl<'a> Calculator<'a> {
+    /// Creates a calculator for Kueue v0.19.2 with `config`'s feature gates and resource
+    /// settings.
+    ///
+    /// `templates` are all the ResourceClaimTemplates known, in any namespace; a Workload's
+    /// claims are looked up in its own namespace (`default` when it has none).
+    #[must_use]
+    pub fn new(
+        config: &'a Configuration,
+        index: &'a DeviceClassIndex,
+        templates: &'a [ResourceClaimTemplate],
+    ) -> Self {
+        let release = Release::default();
+        Self {
+            config,
+            index,
+            templates,
+            gates: FeatureGates::resolve(release, &config.feature_gates),
+            formatter: ResourceFormatter::default(),
+        }
+    }
+
+    /// Returns the feature gates the calculator applies.
+    #[must_use]
+    pub fn feature_gates(&self) -> FeatureGates {
+        self.gates
+    }
+
+    /// Explains what Kueue charges for `workload`.
+    ///
+    /// An admitted Workload reports the usage recorded in `status.admission`. A pending one
+    /// is computed as Kueue would compute it, or reported `Inadmissible` with Kueue's exact
+    /// condition message. Quantities that do not parse are left out and named in `notes`.
+    #[must_use]
+    pub fn explain(&self, workload: &Workload) -> Explanation {
+        let mut notes = Vec::new();
+        if let Some(admission) = admitted(workload, &mut notes) {
+            return self.explain_admitted(workload, admission, notes);
+        }
+
+        let pod_sets: Vec<PodSetInput<'_>> = workload
+            .spec
+            .pod_sets
+            .iter()
+            .map(|pod_set| PodSetInput {
+                name: &pod_set.name,
+                // TODO: subtract status.reclaimablePods once the Workload type carries it.
+                count: pod_set.count,
+                spec: pod_set.template.spec.as_ref().unwrap_or(&EMPTY_POD_SPEC),
+                raw: PodResources::parse(
+                    pod_set.template.spec.as_ref().unwrap_or(&EMPTY_POD_SPEC),
+                    &pod_set.name,
+                    &mut notes,
+                ),
+            })
+            .collect();
+
+        let has_claim = pod_sets
+            .iter()
+            .any(|pod_set| claims(pod_set.spec).any(|claim| claim.resource_claim_name.is_some()));
+        let has_template = pod_sets.iter().any(|pod_set| {
+            claims(pod_set.spec).any(|claim| claim.resource_claim_template_name.is_some())
+        });
+        let has_dra = has_claim || has_template;
+
+        if !self.gates.dra_integration && self.gates.reject_when_dra_disabled && has_dra {
+            let rejection = Rejection {
+                message: DRA_DISABLED_MESSAGE.to_owned(),
+                retried: false,
+            };
+            return self.inadmissible(&pod_sets, rejection, notes);
+        }
+
+        let namespace = workload.metadata.namespace.as_deref().unwrap_or("default");
+        let context = DraContext {
+            index: self.index,
+            gates: self.gates,
+            formatter: &self.formatter,
+            templates: self.templates,
+            namespace,
+        };
+
+        // Kueue decides on DRA processing from the spec as written, before limits are copied
+        // into missing requests.
+        let raw_pods: Vec<&PodResources> = pod_sets.iter().map(|pod_set| &pod_set.raw).collect();
+        let needs_dra = self.gates.dra_integration
+            && !on_hold(workload)
+            && (has_dra
+                || (self.gates.extended_resource
+                    && requests_backed_extended_resource(&raw_pods, &context)));
+        if on_hold(workload) {
+            notes.push("The Workload is on hold (QuotaReserved is False with reason OnHold), so Kueue does not queue it.".to_owned());
+        }
+
+        // NOTE: Kueue also adds RuntimeClass overhead and LimitRange defaults here; neither is
+        // an input yet, so only limits are copied into missing requests.
+        let adjusted: Vec<PodResources> = pod_sets
+            .iter()
+            .map(|pod_set| {
+                let mut pod = pod_set.raw.clone();
+                pod.use_limits_as_missing_requests();
+                pod
+            })
+            .collect();
+
+        let mut dra: Option<(Vec<PodSetDra>, Vec<BTreeSet<String>>)> = None;
+        if needs_dra {
+            match self.resolve_dra(&pod_sets, &adjusted, has_claim, &context, &mut notes) {
+                Ok(resolved) => dra = Some(resolved),
+                Err(rejection) => return self.inadmissible(&pod_sets, rejection, notes),
+            }
+        }
+
+        let resources = self.config.resources.clone().unwrap_or_default();
+        let charges = pod_sets
+            .iter()
+            .zip(&adjusted)
+            .enumerate()
+            .map(|(position, (pod_set, pod))| {
+                let mut requests = pod.pod_requests();
+                drop_excluded(&mut requests, &resources.exclude_resource_prefixes);
+                let mut requests =
+                    apply_transformations(&requests, &resources.transformations, &mut notes);
+                let mut charges = Vec::new();
+
+                if let Some((pod_set_dra, replaced)) = &dra {
+                    for name in &replaced[position] {
+                        requests.remove(name);
+                    }
+                    let this = &pod_set_dra[position];
+                    for (name, quantity) in &this.resources {
+                        requests
+                            .entry(name.clone())
+                            .and_modify(|existing| existing.add(quantity))
+                            .or_insert_with(|| {
+                                let mut zero = crate::Quantity::from_int(
+                                    0,
+                                    crate::quantity::Format::DecimalSI,
+                                );
+                                zero.add(quantity);
+                                zero
+                            });
+                    }
+                    charges.clone_from(&this.charges);
+                }
+
+                self.charge(pod_set.name, pod_set.count, &requests, charges)
+            })
+            .collect();
+
+        Explanation {
+            status: Status::Charged,
+            reason: String::new(),
+            message: String::new(),
+            retried: false,
+            notes,
+            pod_sets: charges,
+        }
+    }
+
+    /// Runs Kueue's DRA passes on a pending Workload that needs them: the direct-claim
+    /// rejection, the template path, then the extended-resource path.
+    fn resolve_dra(
+        &self,
+        pod_sets: &[PodSetInput<'_>],
+        adjusted: &[PodResources],
+        has_claim: bool,
+        context: &DraContext<'_>,
+        notes: &mut Vec<String>,
+    ) -> Result<(Vec<PodSetDra>, Vec<BTreeSet<String>>), Rejection> {
+        if has_claim {
+            return Err(Rejection {
+                message: RESOURCE_CLAIM_MESSAGE.to_owned(),
+                retried: false,
+            });
+        }
+
+        let specs: Vec<(&str, &PodSpec)> = pod_sets
+            .iter()
+            .map(|pod_set| (pod_set.name, pod_set.spec))
+            .collect();
+        let mut per_pod_set =
+            resolve_claim_templates(&specs, context, notes).map_err(rejection_from)?;
+        let mut replaced = vec![BTreeSet::new(); pod_sets.len()];
+
+        if self.gates.extended_resource {
+            let pods: Vec<&PodResources> = adjusted.iter().collect();
+            let extended = resolve_extended_resources(&pods, context).map_err(rejection_from)?;
+            for ((pod_set, names), extended) in per_pod_set
+                .iter_mut()
+                .zip(replaced.iter_mut())
+                .zip(extended)
+            {
+                crate::requests::add_list(&mut pod_set.resources, &extended.dra.resources);
+                pod_set.charges.extend(extended.dra.charges);
+                *names = extended.replaced;
+            }
+        }
+        Ok((per_pod_set, replaced))
+    }
+
+    /// Builds one pod set's charge from its per-pod requests, as Kueue's
+    /// `totalRequestsFromPodSets`: int64 values, floored at zero, times the count.
+    fn charge(
+        &self,
+        name: &str,
+        count: i32,
+        requests: &ResourceList,
+        charges: Vec<crate::Charge>,
+    ) -> PodSetCharge {
+        let mut per_pod = BTreeMap::new();
+        let mut total = BTreeMap::new();
+        for (resource, quantity) in requests {
+            let value = resource_value(resource, quantity).max(0);
+            per_pod.insert(resource.clone(), self.formatter.format(resource, value));
+            total.insert(
+                resource.clone(),
+                self.formatter
+                    .format(resource, value.saturating_mul(i64::from(count))),
+            );
+        }
+        PodSetCharge {
+            name: name.to_owned(),
+            count,
+            per_pod,
+            total,
+            charges,
+        }
+    }
+
+    fn inadmissible(
+        &self,
+        pod_sets: &[PodSetInput<'_>],
+        rejection: Rejection,
+        notes: Vec<String>,
+    ) -> Explanation {
+        Explanation {
+            status: Status::Inadmissible,
+            reason: self.gates.inadmissible_reason().to_owned(),
+            message: truncate_condition_message(&rejection.message),
+            retried: rejection.retried,
+            notes,
+            pod_sets: pod_sets
+                .iter()
+                .map(|pod_set| PodSetCharge {
+                    name: pod_set.name.to_owned(),
+                    count: pod_set.count,
+                    per_pod: BTreeMap::new(),
+                    total: BTreeMap::new(),
+                    charges: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Reports the usage recorded at admission, as Kueue's `totalRequestsFromAdmission`.
+    fn explain_admitted(
+        &self,
+        workload: &Workload,
+        admission: &Admission,
+        mut notes: Vec<String>,
+    ) -> Explanation {
+        let mut pod_sets = Vec::new();
+        for assignment in &admission.pod_set_assignments {
+            let spec_count = workload
+                .spec
+                .pod_sets
+                .iter()
+                .find(|pod_set| pod_set.name == assignment.name)
+                .map_or(0, |pod_set| pod_set.count);
+            let count = assignment.count.unwrap_or(spec_count);
+
+            let place = format!(
+                "the admitted resource usage of pod set `{}`",
+                assignment.name
+            );
+            let usage = parse_list(&assignment.resource_usage, &place, &mut notes);
+            let mut per_pod = BTreeMap::new();
+            let mut total = BTreeMap::new();
+            for (resource, quantity) in &usage {
+                let value = resource_value(resource, quantity);
+                total.insert(resource.clone(), self.formatter.format(resource, value));
+                if count != 0 {
+                    per_pod.insert(
+                        resource.clone(),
+                        self.formatter.format(resource, value / i64::from(count)),
+                    );
+                }
+            }
+            if count == 0 && !usage.is_empty() {
+                notes.push(format!(
+                    "Pod set `{}` was admitted with count 0, so no per-pod charge can be derived from its usage.",
+                    assignment.name
+                ));
+            }
+            pod_sets.push(PodSetCharge {
+                name: assignment.name.clone(),
+                count,
+                per_pod,
+                total,
+                charges: Vec::new(),
+            });
+        }
+
+        Explanation {
+            status: Status::Admitted,
+            reason: String::new(),
+            message: String::new(),
+            retried: false,
+            notes,
+            pod_sets,
+        }
+    }
+}
+
+static EMPTY_POD_SPEC: std::sync::LazyLock<PodSpec> = std::sync::LazyLock::new(PodSpec::default);
+
+fn claims(spec: &PodSpec) -> impl Iterator<Item = &k8s_openapi::api::core::v1::PodResourceClaim> {
+    spec.resource_claims.iter().flatten()
+}
+
+fn rejection_from(errors: Vec<FieldError>) -> Rejection {
+    Rejection {
+        message: aggregate_message(&errors),
+        retried: has_internal_error(&errors),
+    }
+}
+
+/// Returns the admission when Kueue's `workload.Status` sees a quota reservation: the
+/// `QuotaReserved` or `Admitted` condition is True and `status.admission` is set.
+fn admitted<'w>(workload: &'w Workload, notes: &mut Vec<String>) -> Option<&'w Admission> {
+    let status = workload.status.as_ref()?;
+    let admission = status.admission.as_ref()?;
+    let reserved = condition_is_true(&status.conditions, "QuotaReserved")
+        || condition_is_true(&status.conditions, "Admitted");
+    if !reserved {
+        notes.push(
+            "status.admission is set but neither QuotaReserved nor Admitted is True, so the Workload is treated as pending.".to_owned(),
+        );
+        return None;
+    }
+    Some(admission)
+}
+
+fn condition_is_true(conditions: &[Condition], condition_type: &str) -> bool {
+    conditions
+        .iter()
+        .any(|condition| condition.type_ == condition_type && condition.status == "True")
+}
+
+/// Kueue's `IsOnHold`: QuotaReserved is False with reason `OnHold`.
+fn on_hold(workload: &Workload) -> bool {
+    workload.status.as_ref().is_some_and(|status| {
+        status.conditions.iter().any(|condition| {
+            condition.type_ == "QuotaReserved"
+                && condition.status == "False"
+                && condition.reason == "OnHold"
+        })
+    })
+}
+
+/// Cuts `message` to Kueue's condition limit: above 32768 bytes, the first 32764 bytes and
+/// ` ...`.
+// NOTE: Kueue cuts at a byte offset even inside a UTF-8 sequence; this cuts at the char
+// boundary before it, so such a message can be up to three bytes shorter than Kueue's.
+fn truncate_condition_message(message: &str) -> String {
+    if message.len() <= MAX_CONDITION_MESSAGE_BYTES {
+        return message.to_owned();
+    }
+    let suffix = " ...";
+    let mut cut = MAX_CONDITION_MESSAGE_BYTES - suffix.len();
+    while !message.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}{suffix}", &message[..cut])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_message_is_truncated() {
+        let message = "x".repeat(40_000);
+
+        let truncated = truncate_condition_message(&message);
+
+        assert_eq!(truncated.len(), 32_768);
+        assert!(truncated.ends_with("x ..."));
+    }
+
+    #[test]
+    fn short_message_is_kept() {
+        assert_eq!(truncate_condition_message("short"), "short");
+    }
+}
