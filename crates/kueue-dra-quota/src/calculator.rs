@@ -16,7 +16,7 @@ use crate::field::{FieldError, aggregate_message, has_internal_error};
 use crate::quantity::{ResourceFormatter, resource_value};
 use crate::release::{FeatureGates, Release};
 use crate::requests::{
-    PodResources, ResourceList, apply_transformations, drop_excluded, parse_list,
+    PodResources, ResourceList, add_list, apply_transformations, drop_excluded, parse_list,
 };
 
 /// Kueue's limit on a condition message, in bytes; a longer message is cut and ends in ` ...`.
@@ -86,6 +86,9 @@ struct PodSetInput<'w> {
     /// Resources as written in the Workload, before limits fill in missing requests.
     raw: PodResources,
 }
+
+/// The DRA amounts of each pod set and the extended-resource names they replace.
+type DraResult = (Vec<PodSetDra>, Vec<BTreeSet<String>>);
 
 /// Why the DRA passes stopped: Kueue's condition message and whether it retries.
 struct Rejection {
@@ -163,7 +166,7 @@ impl<'a> Calculator<'a> {
                 message: DRA_DISABLED_MESSAGE.to_owned(),
                 retried: false,
             };
-            return self.inadmissible(&pod_sets, rejection, notes);
+            return self.inadmissible(&pod_sets, &rejection, notes);
         }
 
         let namespace = workload.metadata.namespace.as_deref().unwrap_or("default");
@@ -198,50 +201,15 @@ impl<'a> Calculator<'a> {
             })
             .collect();
 
-        let mut dra: Option<(Vec<PodSetDra>, Vec<BTreeSet<String>>)> = None;
+        let mut dra: Option<DraResult> = None;
         if needs_dra {
             match self.resolve_dra(&pod_sets, &adjusted, has_claim, &context, &mut notes) {
                 Ok(resolved) => dra = Some(resolved),
-                Err(rejection) => return self.inadmissible(&pod_sets, rejection, notes),
+                Err(rejection) => return self.inadmissible(&pod_sets, &rejection, notes),
             }
         }
 
-        let resources = self.config.resources.clone().unwrap_or_default();
-        let charges = pod_sets
-            .iter()
-            .zip(&adjusted)
-            .enumerate()
-            .map(|(position, (pod_set, pod))| {
-                let mut requests = pod.pod_requests();
-                drop_excluded(&mut requests, &resources.exclude_resource_prefixes);
-                let mut requests =
-                    apply_transformations(&requests, &resources.transformations, &mut notes);
-                let mut charges = Vec::new();
-
-                if let Some((pod_set_dra, replaced)) = &dra {
-                    for name in &replaced[position] {
-                        requests.remove(name);
-                    }
-                    let this = &pod_set_dra[position];
-                    for (name, quantity) in &this.resources {
-                        requests
-                            .entry(name.clone())
-                            .and_modify(|existing| existing.add(quantity))
-                            .or_insert_with(|| {
-                                let mut zero = crate::Quantity::from_int(
-                                    0,
-                                    crate::quantity::Format::DecimalSI,
-                                );
-                                zero.add(quantity);
-                                zero
-                            });
-                    }
-                    charges.clone_from(&this.charges);
-                }
-
-                self.charge(pod_set.name, pod_set.count, &requests, charges)
-            })
-            .collect();
+        let charges = self.pending_charges(&pod_sets, &adjusted, dra.as_ref(), &mut notes);
 
         Explanation {
             status: Status::Charged,
@@ -253,6 +221,39 @@ impl<'a> Calculator<'a> {
         }
     }
 
+    /// Computes each pod set's charge as Kueue's `totalRequestsFromPodSets`: `PodRequests`,
+    /// exclusions, transformations, then the DRA amounts in place of the replaced extended
+    /// resources.
+    fn pending_charges(
+        &self,
+        pod_sets: &[PodSetInput<'_>],
+        adjusted: &[PodResources],
+        dra: Option<&DraResult>,
+        notes: &mut Vec<String>,
+    ) -> Vec<PodSetCharge> {
+        let resources = self.config.resources.clone().unwrap_or_default();
+        let mut charges = Vec::with_capacity(pod_sets.len());
+        for (position, (pod_set, pod)) in pod_sets.iter().zip(adjusted).enumerate() {
+            let mut requests = pod.pod_requests();
+            drop_excluded(&mut requests, &resources.exclude_resource_prefixes);
+            let mut requests = apply_transformations(&requests, &resources.transformations, notes);
+
+            let mut dra_charges = Vec::new();
+            if let Some((pod_set_dra, replaced)) = dra {
+                for name in &replaced[position] {
+                    requests.remove(name);
+                }
+                let this = &pod_set_dra[position];
+                // DRA amounts add to an ordinary request of the same name.
+                add_list(&mut requests, &this.resources);
+                dra_charges.clone_from(&this.charges);
+            }
+
+            charges.push(self.charge(pod_set.name, pod_set.count, &requests, dra_charges));
+        }
+        charges
+    }
+
     /// Runs Kueue's DRA passes on a pending Workload that needs them: the direct-claim
     /// rejection, the template path, then the extended-resource path.
     fn resolve_dra(
@@ -262,7 +263,7 @@ impl<'a> Calculator<'a> {
         has_claim: bool,
         context: &DraContext<'_>,
         notes: &mut Vec<String>,
-    ) -> Result<(Vec<PodSetDra>, Vec<BTreeSet<String>>), Rejection> {
+    ) -> Result<DraResult, Rejection> {
         if has_claim {
             return Err(Rejection {
                 message: RESOURCE_CLAIM_MESSAGE.to_owned(),
@@ -274,19 +275,20 @@ impl<'a> Calculator<'a> {
             .iter()
             .map(|pod_set| (pod_set.name, pod_set.spec))
             .collect();
-        let mut per_pod_set =
-            resolve_claim_templates(&specs, context, notes).map_err(rejection_from)?;
+        let mut per_pod_set = resolve_claim_templates(&specs, context, notes)
+            .map_err(|errors| rejection_from(&errors))?;
         let mut replaced = vec![BTreeSet::new(); pod_sets.len()];
 
         if self.gates.extended_resource {
             let pods: Vec<&PodResources> = adjusted.iter().collect();
-            let extended = resolve_extended_resources(&pods, context).map_err(rejection_from)?;
+            let extended = resolve_extended_resources(&pods, context)
+                .map_err(|errors| rejection_from(&errors))?;
             for ((pod_set, names), extended) in per_pod_set
                 .iter_mut()
                 .zip(replaced.iter_mut())
                 .zip(extended)
             {
-                crate::requests::add_list(&mut pod_set.resources, &extended.dra.resources);
+                add_list(&mut pod_set.resources, &extended.dra.resources);
                 pod_set.charges.extend(extended.dra.charges);
                 *names = extended.replaced;
             }
@@ -326,7 +328,7 @@ impl<'a> Calculator<'a> {
     fn inadmissible(
         &self,
         pod_sets: &[PodSetInput<'_>],
-        rejection: Rejection,
+        rejection: &Rejection,
         notes: Vec<String>,
     ) -> Explanation {
         Explanation {
@@ -414,10 +416,10 @@ fn claims(spec: &PodSpec) -> impl Iterator<Item = &k8s_openapi::api::core::v1::P
     spec.resource_claims.iter().flatten()
 }
 
-fn rejection_from(errors: Vec<FieldError>) -> Rejection {
+fn rejection_from(errors: &[FieldError]) -> Rejection {
     Rejection {
-        message: aggregate_message(&errors),
-        retried: has_internal_error(&errors),
+        message: aggregate_message(errors),
+        retried: has_internal_error(errors),
     }
 }
 

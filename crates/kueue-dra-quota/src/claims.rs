@@ -30,6 +30,9 @@ pub(crate) struct PodSetDra {
     pub charges: Vec<Charge>,
 }
 
+/// A claim's device counts per DeviceClass, in Kueue's order, and each request's count.
+type ClaimCounts = (Vec<(String, i64)>, Vec<RequestCount>);
+
 /// One device request's contribution, kept to report it as a charge.
 struct RequestCount {
     request: String,
@@ -150,9 +153,7 @@ pub(crate) fn resolve_claim_templates(
 ///
 /// Errors carry paths relative to the claim (`devices.requests[k]...`) and bare details; the
 /// caller adds the claim path and template name.
-fn count_devices_per_class(
-    spec: &ResourceClaimSpec,
-) -> Result<(Vec<(String, i64)>, Vec<RequestCount>), Vec<FieldError>> {
+fn count_devices_per_class(spec: &ResourceClaimSpec) -> Result<ClaimCounts, Vec<FieldError>> {
     let mut totals: Vec<(String, i64)> = Vec::new();
     let mut requests = Vec::new();
     let device_requests = spec

@@ -92,47 +92,17 @@ pub(crate) fn resolve_extended_resources(
                 .map(|entry| entry.path.clone())
                 .unwrap_or_default();
 
-            let mut quota_key = name.clone();
-            if let Some(mapping) = context.index.mapping_for_class(&class) {
-                quota_key.clone_from(&mapping.name);
-                if context.gates.partitionable_devices && has_counter_sources(context.index, &class)
-                {
-                    errors.push(FieldError::invalid(
-                        first_path,
-                        BadValue::TypedString(name.clone()),
-                        format!(
-                            "extended resource {name} resolves to DeviceClass {class} with counters configured; use ResourceClaimTemplates with CEL selectors for counter-based quota"
-                        ),
-                    ));
+            let quota_key = match quota_key(name, &class, &first_path, context) {
+                Ok(quota_key) => quota_key,
+                Err(error) => {
+                    errors.push(error);
                     continue;
                 }
-                if context.gates.consumable_capacity && has_capacity_sources(context.index, &class)
-                {
-                    errors.push(FieldError::invalid(
-                        first_path,
-                        BadValue::TypedString(name.clone()),
-                        format!(
-                            "extended resource {name} resolves to DeviceClass {class} with capacity sources configured; use ResourceClaimTemplates with capacity.requests for capacity-based quota"
-                        ),
-                    ));
-                    continue;
-                }
-            }
+            };
 
             // The name is DRA-backed, so each container's amount must be an integer. Checking
             // per container keeps two fractional requests from summing to a whole one.
-            let integer_errors: Vec<FieldError> = entries()
-                .filter_map(|entry| {
-                    let amount = entry.resources.get(name)?;
-                    amount.as_int64().is_none().then(|| {
-                        FieldError::invalid(
-                            format!("{}.resources.requests.{name}", entry.path),
-                            BadValue::String(amount.to_string()),
-                            "extended resource quantity must be an integer",
-                        )
-                    })
-                })
-                .collect();
+            let integer_errors = integer_errors(entries(), name);
             if !integer_errors.is_empty() {
                 errors.extend(integer_errors);
                 continue;
@@ -176,6 +146,58 @@ pub(crate) fn resolve_extended_resources(
     } else {
         Err(errors)
     }
+}
+
+/// Returns the quota resource for extended resource `name` backed by `class`: the class's
+/// mapping name when it has one, otherwise `name`. A mapped class with counter or capacity
+/// sources is an error, reported on the first container that requests `name`.
+fn quota_key(
+    name: &str,
+    class: &str,
+    first_path: &str,
+    context: &DraContext<'_>,
+) -> Result<String, FieldError> {
+    let Some(mapping) = context.index.mapping_for_class(class) else {
+        return Ok(name.to_owned());
+    };
+    if context.gates.partitionable_devices && has_counter_sources(context.index, class) {
+        return Err(FieldError::invalid(
+            first_path,
+            BadValue::TypedString(name.to_owned()),
+            format!(
+                "extended resource {name} resolves to DeviceClass {class} with counters configured; use ResourceClaimTemplates with CEL selectors for counter-based quota"
+            ),
+        ));
+    }
+    if context.gates.consumable_capacity && has_capacity_sources(context.index, class) {
+        return Err(FieldError::invalid(
+            first_path,
+            BadValue::TypedString(name.to_owned()),
+            format!(
+                "extended resource {name} resolves to DeviceClass {class} with capacity sources configured; use ResourceClaimTemplates with capacity.requests for capacity-based quota"
+            ),
+        ));
+    }
+    Ok(mapping.name.clone())
+}
+
+/// Returns one error per container whose request for `name` is not an int64 integer.
+fn integer_errors<'e, 'c: 'e>(
+    entries: impl Iterator<Item = &'e ContainerEntry<'c>>,
+    name: &str,
+) -> Vec<FieldError> {
+    entries
+        .filter_map(|entry| {
+            let amount = entry.resources.get(name)?;
+            amount.as_int64().is_none().then(|| {
+                FieldError::invalid(
+                    format!("{}.resources.requests.{name}", entry.path),
+                    BadValue::String(amount.to_string()),
+                    "extended resource quantity must be an integer",
+                )
+            })
+        })
+        .collect()
 }
 
 /// Collects each container's positive extended-resource requests. Zero and negative amounts

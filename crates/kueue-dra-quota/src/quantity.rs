@@ -322,16 +322,12 @@ impl Quantity {
             }
         }
 
-        match (format, rounded) {
-            (Format::BinarySI, Some(amount)) => {
-                let (number, exponent) = amount.canonical_base1024();
-                number + binary_suffix(exponent.wrapping_mul(10))
-            }
-            _ => {
-                let (number, exponent) = self.amount.canonical_base10();
-                number + &decimal_suffix(exponent, format)
-            }
+        if let (Format::BinarySI, Some(amount)) = (format, rounded) {
+            let (number, exponent) = amount.canonical_base1024();
+            return number + binary_suffix(exponent.wrapping_mul(10));
         }
+        let (number, exponent) = self.amount.canonical_base10();
+        number + &decimal_suffix(exponent, format)
     }
 }
 
@@ -576,7 +572,7 @@ fn parse_fast(
     exponent: i32,
     format: Format,
 ) -> Option<Quantity> {
-    let digit_count = (scanned.numerator.len() + scanned.denominator.len()) as i64;
+    let digit_count = length_i64(scanned.numerator) + length_i64(scanned.denominator);
     let mut mantissa: i64 = 1;
     let (mut scale, precision) = match format {
         Format::DecimalExponent | Format::DecimalSI => {
@@ -588,7 +584,7 @@ fn parse_fast(
                 // apimachinery estimates the precision of a binary suffix as exponent*3/10
                 // decimal digits; the suffix exponents are multiples of ten, so this is exact.
                 let suffix_digits = i64::from(exponent) * 3 / 10;
-                (0, 15 - scanned.numerator.len() as i64 - suffix_digits - 1)
+                (0, 15 - length_i64(scanned.numerator) - suffix_digits - 1)
             } else {
                 (0, -1)
             }
@@ -598,7 +594,7 @@ fn parse_fast(
         return None;
     }
 
-    scale = scale.wrapping_sub(scanned.denominator.len() as i32);
+    scale = scale.wrapping_sub(length_i32(scanned.denominator));
     if scale < -9 {
         return None;
     }
@@ -647,7 +643,7 @@ fn parse_decimal(
     let mut magnitude: BigInt = digits.parse().map_err(|_| Error::QuantityNumber {
         input: text.to_owned(),
     })?;
-    let mut scale = fraction.len() as i32;
+    let mut scale = length_i32(fraction);
 
     if base == 10 {
         scale = scale.wrapping_sub(exponent);
@@ -655,7 +651,7 @@ fn parse_decimal(
         magnitude <<= exponent.unsigned_abs();
     }
     if !magnitude.is_zero() {
-        let digit_count = magnitude.to_string().len() as i64;
+        let digit_count = length_i64(&magnitude.to_string());
         if digit_count - i64::from(scale) > EXPONENT_LIMIT || i64::from(scale) > EXPONENT_LIMIT {
             return Err(Error::QuantityOutOfRange {
                 input: text.to_owned(),
@@ -697,6 +693,15 @@ fn parse_decimal(
         format,
         cached: None,
     })
+}
+
+/// The length of `text` as Go's `int32(len(text))` for the lengths a quantity can have.
+fn length_i32(text: &str) -> i32 {
+    i32::try_from(text.len()).unwrap_or(i32::MAX)
+}
+
+fn length_i64(text: &str) -> i64 {
+    i64::try_from(text.len()).unwrap_or(i64::MAX)
 }
 
 /// Rejects an int64-form quantity whose exponent is beyond [`EXPONENT_LIMIT`].
@@ -876,7 +881,7 @@ fn pow10(exponent: u64) -> BigInt {
 /// Go's `big.Int.Int64()`: the low 64 bits of the magnitude, negated for a negative value.
 fn big_to_int64_wrapping(value: &BigInt) -> i64 {
     let low = value.magnitude().iter_u64_digits().next().unwrap_or(0);
-    let truncated = low as i64;
+    let truncated = low.cast_signed();
     if value.is_negative() {
         truncated.wrapping_neg()
     } else {

@@ -23,6 +23,8 @@ impl Release {
 /// The feature gates that change DRA accounting, resolved for one release and one
 /// Configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// Each field is one named gate, so a bool per gate is the natural shape.
+#[allow(clippy::struct_excessive_bools)]
 pub struct FeatureGates {
     /// `KueueDRAIntegration`: all DRA processing.
     pub dra_integration: bool,

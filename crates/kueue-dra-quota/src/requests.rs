@@ -272,14 +272,12 @@ pub(crate) fn apply_transformations(
         };
 
         let mut base = quantity.clone();
-        if let Some(multiplier_name) = transformation
+        let multiplier_name = transformation
             .multiply_by
             .as_deref()
-            .filter(|name| !name.is_empty())
-        {
-            if let Some(multiplier) = input.get(multiplier_name) {
-                base = quantity.multiply(multiplier);
-            }
+            .filter(|name| !name.is_empty());
+        if let Some(multiplier) = multiplier_name.and_then(|name| input.get(name)) {
+            base = quantity.multiply(multiplier);
         }
 
         let place = format!(
