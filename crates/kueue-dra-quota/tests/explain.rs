@@ -898,3 +898,138 @@ fn json_uses_contract_field_names() {
     assert!(json["podSets"][0]["charges"][0].get("containers").is_none());
     assert!(json["podSets"][0]["charges"][0].get("resource").is_none());
 }
+
+/// A Workload of one pod set with `containers` (YAML flow sequences) and `init` containers.
+fn extended_workload(init: &str, containers: &str) -> String {
+    format!(
+        "
+kind: Workload
+metadata: {{name: wl, namespace: default}}
+spec:
+  podSets:
+  - name: main
+    count: 1
+    template:
+      spec:
+        initContainers: {init}
+        containers: {containers}
+"
+    )
+}
+
+#[test]
+fn extended_sum_overflow_is_rejected() {
+    let classes = device_classes(EXTENDED_RESOURCE_CLASS);
+    let wl = workload(&extended_workload(
+        "[]",
+        "[{name: a, resources: {requests: {example.com/gpu: '9e18'}}}, {name: b, resources: {requests: {example.com/gpu: '9e18'}}}]",
+    ));
+
+    let explanation = explain(&Configuration::default(), &classes, &[], &wl);
+
+    assert_eq!(
+        explanation.message,
+        "spec.podSets[0].template.spec.containers[0].resources.requests.example.com/gpu: Invalid value: \"18e18\": total extended resource quantity overflows int64"
+    );
+}
+
+#[test]
+fn whole_milli_amount_is_not_integer() {
+    // apimachinery keeps 1000m with a negative scale, so AsInt64 fails and the value prints
+    // as its canonical form.
+    let classes = device_classes(EXTENDED_RESOURCE_CLASS);
+    let wl = workload(&extended_workload(
+        "[]",
+        "[{name: a, resources: {requests: {example.com/gpu: 1000m}}}]",
+    ));
+
+    let explanation = explain(&Configuration::default(), &classes, &[], &wl);
+
+    assert_eq!(
+        explanation.message,
+        "spec.podSets[0].template.spec.containers[0].resources.requests.example.com/gpu: Invalid value: \"1\": extended resource quantity must be an integer"
+    );
+}
+
+#[test]
+fn extended_init_max_beats_sum() {
+    let classes = device_classes(EXTENDED_RESOURCE_CLASS);
+    let wl = workload(&extended_workload(
+        "[{name: setup, resources: {requests: {example.com/gpu: '3'}}}, {name: sidecar, restartPolicy: Always, resources: {requests: {example.com/gpu: '1'}}}]",
+        "[{name: a, resources: {requests: {example.com/gpu: '1'}}}, {name: b, resources: {requests: {example.com/gpu: '1'}}}]",
+    ));
+
+    let explanation = explain(&Configuration::default(), &classes, &[], &wl);
+
+    let pod_set = &explanation.pod_sets[0];
+    assert_eq!(pod_set.per_pod["example.com/gpu"], "3");
+    assert_eq!(
+        pod_set.charges[0].containers,
+        ["setup", "sidecar", "a", "b"]
+    );
+}
+
+#[test]
+fn extended_sidecar_counts_once() {
+    // Kueue's extended-resource charge is max(init containers, sum of containers) = max(1, 1),
+    // while PodRequests would add the sidecar to the container.
+    let classes = device_classes(EXTENDED_RESOURCE_CLASS);
+    let wl = workload(&extended_workload(
+        "[{name: sidecar, restartPolicy: Always, resources: {requests: {example.com/gpu: '1'}}}]",
+        "[{name: a, resources: {requests: {example.com/gpu: '1'}}}]",
+    ));
+
+    let explanation = explain(&Configuration::default(), &classes, &[], &wl);
+
+    assert_eq!(explanation.pod_sets[0].per_pod["example.com/gpu"], "1");
+}
+
+#[test]
+fn negative_extended_request_is_dropped() {
+    let classes = device_classes(EXTENDED_RESOURCE_CLASS);
+    let wl = workload(&extended_workload(
+        "[]",
+        "[{name: a, resources: {requests: {example.com/gpu: '2'}}}, {name: b, resources: {requests: {example.com/gpu: '-1'}}}]",
+    ));
+
+    let explanation = explain(&Configuration::default(), &classes, &[], &wl);
+
+    assert_eq!(explanation.pod_sets[0].per_pod["example.com/gpu"], "2");
+}
+
+#[test]
+fn second_unmapped_class_is_reported() {
+    // Kueue v0.19.2 walks a claim's classes by the FNV-1a hash of their names, so the class
+    // it reports does not depend on request order.
+    let in_order = templates(
+        "
+kind: ResourceClaimTemplate
+metadata: {name: two, namespace: default}
+spec:
+  spec:
+    devices:
+      requests:
+      - {name: a, exactly: {deviceClassName: a.example.com}}
+      - {name: b, exactly: {deviceClassName: b.example.com}}
+",
+    );
+    let reversed = templates(
+        "
+kind: ResourceClaimTemplate
+metadata: {name: two, namespace: default}
+spec:
+  spec:
+    devices:
+      requests:
+      - {name: b, exactly: {deviceClassName: b.example.com}}
+      - {name: a, exactly: {deviceClassName: a.example.com}}
+",
+    );
+    let wl = workload(&claim_workload("two", "default"));
+
+    let first = explain(&configuration(GPU_MAPPING), &[], &in_order, &wl);
+    let second = explain(&configuration(GPU_MAPPING), &[], &reversed, &wl);
+
+    assert_eq!(first.message, second.message);
+    assert!(first.message.starts_with("spec.podSets[0].template.spec.resourceClaims[0].resourceClaimTemplateName: Not found: \"DeviceClass "));
+}
