@@ -38,9 +38,9 @@ const DRA_DISABLED_MESSAGE: &str =
 /// It does no I/O: every object it reads is passed in.
 ///
 /// Objects are read as Kueue reads them from the API server, so API defaults must already be
-/// applied. In particular a template request without `allocationMode` is read as the empty
-/// mode, which Kueue rejects, and one without `count` counts zero devices; the loader applies
-/// `allocationMode: ExactCount` and `count: 1` before the calculator sees a template.
+/// applied. A template request without `allocationMode` is read as the empty mode, which
+/// Kueue rejects, and one without `count` counts zero devices. The loader applies
+/// `allocationMode: ExactCount` and `count: 1` before templates reach the calculator.
 ///
 /// ```
 /// use kueue_api::config::Configuration;
@@ -423,8 +423,8 @@ fn rejection_from(errors: &[FieldError]) -> Rejection {
     }
 }
 
-/// Returns the admission when Kueue's `workload.Status` sees a quota reservation: the
-/// `QuotaReserved` or `Admitted` condition is True and `status.admission` is set.
+/// Returns the admission when Kueue's `workload.Status` reports a quota reservation, that
+/// is when the `QuotaReserved` or `Admitted` condition is True and `status.admission` is set.
 fn admitted<'w>(workload: &'w Workload, notes: &mut Vec<String>) -> Option<&'w Admission> {
     let status = workload.status.as_ref()?;
     let admission = status.admission.as_ref()?;
@@ -458,7 +458,7 @@ fn on_hold(workload: &Workload) -> bool {
 
 /// Cuts `message` to Kueue's condition limit: above 32768 bytes, the first 32764 bytes and
 /// ` ...`.
-// NOTE: Kueue cuts at a byte offset even inside a UTF-8 sequence; this cuts at the char
+// NOTE: Kueue cuts at a byte offset even inside a UTF-8 sequence. This cuts at the char
 // boundary before it, so such a message can be up to three bytes shorter than Kueue's.
 fn truncate_condition_message(message: &str) -> String {
     if message.len() <= MAX_CONDITION_MESSAGE_BYTES {

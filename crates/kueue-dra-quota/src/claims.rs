@@ -13,7 +13,7 @@ use crate::quantity::{Format, Quantity, ResourceFormatter};
 use crate::release::FeatureGates;
 use crate::requests::{ResourceList, add_list};
 
-/// What the DRA passes read besides the Workload.
+/// The objects and settings the DRA passes read besides the Workload.
 pub(crate) struct DraContext<'a> {
     pub index: &'a DeviceClassIndex,
     pub gates: FeatureGates,
@@ -238,7 +238,7 @@ fn count_devices_per_class(spec: &ResourceClaimSpec) -> Result<ClaimCounts, Vec<
     Ok((totals, requests))
 }
 
-/// The quantity Kueue builds from a device count: `MustParse` of its decimal digits.
+/// Builds the quantity Kueue makes from a device count: `MustParse` of its decimal digits.
 fn device_count_quantity(count: i64) -> Quantity {
     Quantity::parse(&count.to_string())
         .unwrap_or_else(|_| Quantity::from_int(count, Format::DecimalSI))
@@ -293,7 +293,7 @@ pub(crate) fn has_capacity_sources(index: &DeviceClassIndex, class: &str) -> boo
     })
 }
 
-/// The 64-bit FNV-1a hash Kueue sorts resource names by.
+/// Hashes `text` with 64-bit FNV-1a, the hash Kueue sorts resource names by.
 fn fnv1a(text: &str) -> u64 {
     const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;

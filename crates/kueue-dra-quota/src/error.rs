@@ -3,7 +3,7 @@
 /// An error from parsing a Kubernetes quantity.
 ///
 /// The calculator turns these into notes, because the API server rejects such objects
-/// before Kueue sees them.
+/// before they reach Kueue.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// The string is not in Kubernetes quantity syntax.

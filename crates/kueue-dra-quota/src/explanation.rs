@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// What Kueue charges, or would charge, ClusterQueue quota for one Workload, and why.
+/// The ClusterQueue quota Kueue charges, or would charge, for one Workload, and the reasons.
 ///
 /// The plugin adds the Workload's namespace, name, source and queues around it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,14 +25,14 @@ pub struct Explanation {
     pub pod_sets: Vec<PodSetCharge>,
 }
 
-/// How Kueue treats the Workload.
+/// The state that decides where the charge comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Status {
     /// Kueue computes this charge for the pending Workload.
     Charged,
     /// Kueue sets QuotaReserved=False on the Workload.
     Inadmissible,
-    /// The Workload holds a quota reservation; the charge is the one recorded at admission.
+    /// The Workload has a quota reservation, so the charge is the one recorded at admission.
     Admitted,
 }
 
@@ -57,7 +57,7 @@ pub struct PodSetCharge {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Charge {
-    /// How Kueue found the device.
+    /// The path by which Kueue found the device.
     pub path: ChargePath,
     /// The pod's `resourceClaims[].name` (template path).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,7 +82,7 @@ pub struct Charge {
     pub per_pod: String,
 }
 
-/// How Kueue found a DRA charge.
+/// The path by which Kueue found a DRA charge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ChargePath {
     /// A device request in a ResourceClaimTemplate the pod references.

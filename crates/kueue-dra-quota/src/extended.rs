@@ -80,7 +80,7 @@ pub(crate) fn resolve_extended_resources(
         merge_keep_max(&mut pod_requests, &regular_sum);
 
         // NOTE: Kueue walks these names in Go map order, so the order of several errors in
-        // its message can vary between runs; this walks them in name order.
+        // its message can vary between runs. This walks them in name order.
         let mut pod_set = PodSetExtended::default();
         for (name, quantity) in &pod_requests {
             let Some(selected) = context.index.selected_class_for_extended_resource(name) else {

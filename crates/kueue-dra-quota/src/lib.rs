@@ -1,12 +1,12 @@
-//! What Kueue charges ClusterQueue quota for a Workload's Dynamic Resource Allocation (DRA)
+//! The ClusterQueue quota Kueue charges for a Workload's Dynamic Resource Allocation (DRA)
 //! devices, reproduced offline with Kueue's own numbers and condition messages.
 //!
 //! [`Calculator`] takes a Kueue Configuration, a [`DeviceClassIndex`] and the cluster's
 //! ResourceClaimTemplates, and [`Calculator::explain`] returns an [`Explanation`] for one
 //! Workload: the per-pod and total charge of each pod set with the DRA charges behind it, or
 //! the exact message Kueue writes when it marks the Workload inadmissible. The behaviour is
-//! that of Kueue v0.19.2 for device counts; counter and capacity sources and CEL selectors
-//! are not evaluated yet, and the explanation's notes say so where they matter.
+//! that of Kueue v0.19.2 for device counts. Counter and capacity sources and CEL selectors
+//! are not evaluated yet, and the explanation's notes name each one that matters.
 //!
 //! The crate is pure: no I/O and no Kubernetes client. Quantities are computed exactly, as
 //! apimachinery does, with integers and arbitrary-precision decimals ([`Quantity`]).

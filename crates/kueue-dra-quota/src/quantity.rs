@@ -2,9 +2,9 @@
 //! values Kueue derives from them.
 //!
 //! [`Quantity`] mirrors `k8s.io/apimachinery/pkg/api/resource.Quantity` as vendored by Kueue
-//! v0.19.2: the same parser, the same two internal forms (a scaled int64 and an arbitrary
-//! precision decimal), the same rounding, and the same canonical string, including the cached
-//! input string that `String()` returns when the input was already canonical. Kueue's error
+//! v0.19.2. It has the same parser, the same two internal forms (a scaled int64 and an
+//! arbitrary-precision decimal) and the same rounding. Its canonical string is the same too,
+//! including the input string that `String()` returns when the input was already canonical. Kueue's error
 //! messages print quantities with `String()` and its checks call `AsInt64()`, so both
 //! forms are kept apart exactly as apimachinery keeps them. No floating point is used.
 
@@ -25,7 +25,7 @@ use crate::Error;
 // computed; apimachinery would parse them.
 pub const EXPONENT_LIMIT: i64 = 100_000;
 
-/// How a quantity is written when formatted, as apimachinery's `Format`.
+/// The notation a quantity is formatted in, as apimachinery's `Format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// A decimal mantissa with an `e<exponent>` suffix, such as `12e6`.
@@ -232,9 +232,9 @@ impl Quantity {
 
     /// Returns apimachinery's `Value()`: the value rounded up to a whole number.
     ///
-    /// Like apimachinery, the result wraps when the value does not fit an int64 and rounds a
-    /// negative decimal-form value toward zero plus one; [`Quantity::safe_value`] is what Kueue
-    /// calls.
+    /// Like apimachinery, the result wraps when the value does not fit an int64, and a
+    /// negative decimal-form value is truncated toward zero and then raised by one. Kueue calls
+    /// [`Quantity::safe_value`] instead.
     #[must_use]
     pub fn value(&self) -> i64 {
         self.scaled_value(0)
@@ -565,7 +565,8 @@ fn parse_go_int64(text: &str) -> Option<i64> {
     text.parse().ok()
 }
 
-/// The int64 fast path of `ParseQuantity`, or `None` where it falls back to decimals.
+/// Parses on the int64 fast path of `ParseQuantity`, or returns `None` where apimachinery
+/// falls back to decimals.
 fn parse_fast(
     input: &str,
     scanned: &Scanned<'_>,
@@ -621,7 +622,7 @@ fn parse_fast(
     })
 }
 
-/// The `inf.Dec` path of `ParseQuantity`.
+/// Parses on the `inf.Dec` path of `ParseQuantity`.
 fn parse_decimal(
     scanned: &Scanned<'_>,
     base: u32,
@@ -695,7 +696,7 @@ fn parse_decimal(
     })
 }
 
-/// The length of `text` as Go's `int32(len(text))` for the lengths a quantity can have.
+/// Returns the length of `text` as Go's `int32(len(text))` for the lengths a quantity can have.
 fn length_i32(text: &str) -> i32 {
     i32::try_from(text.len()).unwrap_or(i32::MAX)
 }
@@ -932,8 +933,9 @@ fn big_scaled_value(unscaled: &BigInt, scale: i64, new_scale: i64) -> i64 {
     }
 }
 
-/// The DecimalSI and DecimalExponent suffixes. apimachinery writes no suffix for a
-/// DecimalSI exponent missing from its table, so `1000E` prints as `1`.
+/// Returns the DecimalSI or DecimalExponent suffix for a power-of-ten exponent.
+/// apimachinery writes no suffix for a DecimalSI exponent missing from its table, so `1000E`
+/// prints as `1`.
 fn decimal_suffix(exponent: i32, format: Format) -> String {
     if format == Format::DecimalExponent {
         return if exponent == 0 {
@@ -957,7 +959,7 @@ fn decimal_suffix(exponent: i32, format: Format) -> String {
     suffix.to_owned()
 }
 
-/// The BinarySI suffix for a power-of-two exponent; none outside `Ki` to `Ei`.
+/// Returns the BinarySI suffix for a power-of-two exponent, or none outside `Ki` to `Ei`.
 fn binary_suffix(exponent: i32) -> &'static str {
     match exponent {
         10 => "Ki",
@@ -1023,7 +1025,7 @@ impl ResourceFormatter {
     }
 }
 
-/// The integer a `big.Int` holds, for tests and diagnostics.
+/// Returns the unscaled integer and `inf.Dec` scale of a quantity that fits an i128.
 #[cfg(test)]
 fn to_i128(quantity: &Quantity) -> Option<(i128, i32)> {
     match &quantity.amount {

@@ -90,7 +90,7 @@ impl PodResources {
         }
 
         // An init container runs beside the sidecars started before it, so its use is its
-        // own requests plus theirs; sidecars also run beside the regular containers.
+        // own requests plus theirs. Sidecars also run beside the regular containers.
         let mut sidecars = ResourceList::new();
         let mut init_peak = ResourceList::new();
         for container in &self.init_containers {

@@ -60,7 +60,7 @@ spec:
             limits: {example.com/gpu: '1'}
 ";
 
-/// A Workload of one pod set whose only claim uses template `template`.
+/// Builds a Workload of one pod set whose only claim uses template `template`.
 fn claim_workload(template: &str, namespace: &str) -> String {
     format!(
         "
@@ -80,7 +80,7 @@ spec:
     )
 }
 
-/// A template of one `exactly` request, written as YAML lines under `exactly:`.
+/// Builds a template of one `exactly` request from YAML lines that go under `exactly:`.
 fn template_yaml(name: &str, exactly: &str) -> String {
     format!(
         "
@@ -899,7 +899,7 @@ fn json_uses_contract_field_names() {
     assert!(json["podSets"][0]["charges"][0].get("resource").is_none());
 }
 
-/// A Workload of one pod set with `containers` (YAML flow sequences) and `init` containers.
+/// Builds a Workload of one pod set from `init` and `containers`, two YAML flow sequences.
 fn extended_workload(init: &str, containers: &str) -> String {
     format!(
         "
