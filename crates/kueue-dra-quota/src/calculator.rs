@@ -210,6 +210,7 @@ impl<'a> Calculator<'a> {
         }
 
         let charges = self.pending_charges(&pod_sets, &adjusted, dra.as_ref(), &mut notes);
+        deduplicate(&mut notes);
 
         Explanation {
             status: Status::Charged,
@@ -331,6 +332,8 @@ impl<'a> Calculator<'a> {
         rejection: &Rejection,
         notes: Vec<String>,
     ) -> Explanation {
+        let mut notes = notes;
+        deduplicate(&mut notes);
         Explanation {
             status: Status::Inadmissible,
             reason: self.gates.inadmissible_reason().to_owned(),
@@ -408,6 +411,13 @@ impl<'a> Calculator<'a> {
             pod_sets,
         }
     }
+}
+
+/// Removes repeated notes, keeping the first of each; pod sets that share a template
+/// produce the same note.
+fn deduplicate(notes: &mut Vec<String>) {
+    let mut seen = BTreeSet::new();
+    notes.retain(|note| seen.insert(note.clone()));
 }
 
 static EMPTY_POD_SPEC: std::sync::LazyLock<PodSpec> = std::sync::LazyLock::new(PodSpec::default);

@@ -807,6 +807,15 @@ fn remove_int64_factors(value: i64, base: i64) -> (i64, i32) {
 fn remove_big_factors(value: BigInt, factor: u32) -> (BigInt, i32) {
     let mut result = value;
     let mut times = 0;
+
+    // Strip factors nineteen at a time first, so that a number with many trailing zeros
+    // needs few long divisions; the result is the same as one factor at a time.
+    let chunk = num_traits::pow(BigInt::from(factor), 19);
+    while !result.is_zero() && (&result % &chunk).is_zero() {
+        result /= &chunk;
+        times += 19;
+    }
+
     let factor = BigInt::from(factor);
     while !result.is_zero() {
         let remainder = &result % &factor;
@@ -1147,6 +1156,16 @@ mod tests {
         );
         assert_eq!(quantity.safe_value(), i64::MAX);
         assert_eq!(parse(&format!("-{digits}")).safe_value(), i64::MIN);
+    }
+
+    #[test]
+    fn large_decimal_formats_exactly() {
+        // Nineteen digits take the inf.Dec path; the value has over nine thousand digits.
+        let quantity = parse("1234567890123456789e9000");
+
+        assert_eq!(quantity.to_string(), "1234567890123456789e9000");
+        assert_eq!(quantity.safe_value(), i64::MAX);
+        assert_eq!(parse("1e9000").to_string(), "1e9000");
     }
 
     #[test]
