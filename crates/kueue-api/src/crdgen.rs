@@ -115,11 +115,32 @@ pub fn crd_files() -> Result<Vec<CrdFile>, CrdError> {
 }
 
 /// Merges the single-version definitions of one kind, with v1beta2 as the storage version.
+///
+/// kube marks `spec` as required and titles some root schemas with the Rust type name.
+/// Kueue's CRDs do neither: an object without `spec`, such as a ResourceFlavor with only a
+/// name, is valid, and the spec types read it as their default.
 fn merge(
     kind: &'static str,
     v1beta1: CustomResourceDefinition,
     v1beta2: CustomResourceDefinition,
 ) -> Result<CustomResourceDefinition, CrdError> {
-    merge_crds(vec![v1beta1, v1beta2], STORAGE_VERSION)
-        .map_err(|source| CrdError::Merge { kind, source })
+    let mut crd = merge_crds(vec![v1beta1, v1beta2], STORAGE_VERSION)
+        .map_err(|source| CrdError::Merge { kind, source })?;
+
+    let root_schemas = crd
+        .spec
+        .versions
+        .iter_mut()
+        .filter_map(|version| version.schema.as_mut())
+        .filter_map(|validation| validation.open_api_v3_schema.as_mut());
+    for root in root_schemas {
+        root.title = None;
+        if let Some(required) = root.required.as_mut() {
+            required.retain(|field| field != "spec");
+            if required.is_empty() {
+                root.required = None;
+            }
+        }
+    }
+    Ok(crd)
 }

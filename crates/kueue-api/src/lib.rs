@@ -50,6 +50,7 @@
 
 pub mod config;
 mod crdgen;
+mod optional_spec;
 mod schema;
 pub mod v1beta1;
 pub mod v1beta2;

@@ -6,6 +6,8 @@ use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::optional_spec::optional_spec_serde;
+
 use super::fairsharing::FairSharingStatus;
 use crate::v1beta2::{
     self, AdmissionChecksStrategy, AdmissionScope, ClusterQueuePreemption, FairSharing,
@@ -14,6 +16,7 @@ use crate::v1beta2::{
 
 /// The desired state of a ClusterQueue in the deprecated v1beta1 form.
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(remote = "Self")]
 #[kube(
     group = "kueue.x-k8s.io",
     version = "v1beta1",
@@ -96,6 +99,8 @@ pub struct ClusterQueueSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admission_scope: Option<AdmissionScope>,
 }
+
+optional_spec_serde!(ClusterQueueSpec);
 
 /// Whether a workload tries the next flavor before borrowing or preempting, in the v1beta1
 /// form that also accepts the deprecated `Borrow` and `Preempt` values.

@@ -5,12 +5,15 @@ use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::optional_spec::optional_spec_serde;
+
 use super::fairsharing::FairSharingStatus;
 use crate::v1beta2::{self, FairSharing, ResourceGroup};
 
 /// The desired state of a Cohort in the deprecated v1beta1 form, which has the same fields
 /// as v1beta2.
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(remote = "Self")]
 #[kube(
     group = "kueue.x-k8s.io",
     version = "v1beta1",
@@ -40,6 +43,8 @@ pub struct CohortSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fair_sharing: Option<FairSharing>,
 }
+
+optional_spec_serde!(CohortSpec);
 
 /// The observed state of a Cohort in the deprecated v1beta1 form.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]

@@ -9,11 +9,14 @@ use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::optional_spec::optional_spec_serde;
+
 use super::fairsharing::FairSharingStatus;
 use crate::v1beta2::{self, FairSharing, LocalQueueFlavorUsage, StopPolicy, TopologyInfo};
 
 /// The desired state of a LocalQueue in the deprecated v1beta1 form.
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(remote = "Self")]
 #[kube(
     group = "kueue.x-k8s.io",
     version = "v1beta1",
@@ -56,6 +59,8 @@ pub struct LocalQueueSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fair_sharing: Option<FairSharing>,
 }
+
+optional_spec_serde!(LocalQueueSpec);
 
 /// The observed state of a LocalQueue in the deprecated v1beta1 form.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]

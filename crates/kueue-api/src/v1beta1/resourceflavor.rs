@@ -8,11 +8,14 @@ use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::optional_spec::optional_spec_serde;
+
 use crate::v1beta2;
 
 /// The desired state of a ResourceFlavor in the deprecated v1beta1 form, which has the same
 /// fields as v1beta2.
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(remote = "Self")]
 #[kube(
     group = "kueue.x-k8s.io",
     version = "v1beta1",
@@ -103,6 +106,8 @@ pub struct ResourceFlavorSpec {
     #[schemars(length(max = 253), regex(pattern = crate::schema::DNS_SUBDOMAIN_PATTERN))]
     pub topology_name: Option<String>,
 }
+
+optional_spec_serde!(ResourceFlavorSpec);
 
 impl From<ResourceFlavor> for v1beta2::ResourceFlavor {
     fn from(flavor: ResourceFlavor) -> Self {

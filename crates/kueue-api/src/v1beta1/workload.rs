@@ -10,6 +10,8 @@ use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::optional_spec::optional_spec_serde;
+
 use super::topology::TopologyAssignment;
 use crate::v1beta2::{
     self, AdmissionCheckState, DelayedTopologyRequestState, PodSetRequest, PriorityClassRef,
@@ -25,6 +27,7 @@ pub const POD_PRIORITY_CLASS_SOURCE: &str = "scheduling.k8s.io/priorityclass";
 
 /// The desired state of a Workload in the deprecated v1beta1 form.
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(remote = "Self")]
 #[kube(
     group = "kueue.x-k8s.io",
     version = "v1beta1",
@@ -110,6 +113,8 @@ pub struct WorkloadSpec {
     #[schemars(range(min = 1))]
     pub maximum_execution_time_seconds: Option<i32>,
 }
+
+optional_spec_serde!(WorkloadSpec);
 
 /// A group of identical pods within a Workload.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]

@@ -6,10 +6,13 @@ use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::optional_spec::optional_spec_serde;
+
 use super::fairsharing::{AdmissionScope, FairSharing, FairSharingStatus};
 
 /// The desired state of a ClusterQueue: the quota it offers and how it admits workloads.
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(remote = "Self")]
 #[kube(
     group = "kueue.x-k8s.io",
     version = "v1beta2",
@@ -99,6 +102,8 @@ pub struct ClusterQueueSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrent_admission_policy: Option<ConcurrentAdmissionPolicy>,
 }
+
+optional_spec_serde!(ClusterQueueSpec);
 
 /// How pending workloads of one priority are ordered in a ClusterQueue.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]

@@ -4,11 +4,14 @@ use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::optional_spec::optional_spec_serde;
+
 use super::clusterqueue::ResourceGroup;
 use super::fairsharing::{FairSharing, FairSharingStatus};
 
 /// The desired state of a Cohort: its parent and the quota it adds to its members.
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(remote = "Self")]
 #[kube(
     group = "kueue.x-k8s.io",
     version = "v1beta2",
@@ -44,6 +47,8 @@ pub struct CohortSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fair_sharing: Option<FairSharing>,
 }
+
+optional_spec_serde!(CohortSpec);
 
 /// The observed state of a Cohort.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]

@@ -8,11 +8,14 @@ use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::optional_spec::optional_spec_serde;
+
 use super::clusterqueue::StopPolicy;
 use super::fairsharing::FairSharing;
 
 /// The desired state of a LocalQueue: the ClusterQueue that admits its workloads.
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(remote = "Self")]
 #[kube(
     group = "kueue.x-k8s.io",
     version = "v1beta2",
@@ -57,6 +60,8 @@ pub struct LocalQueueSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fair_sharing: Option<FairSharing>,
 }
+
+optional_spec_serde!(LocalQueueSpec);
 
 /// The name and levels of a Topology.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]

@@ -7,8 +7,11 @@ use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::optional_spec::optional_spec_serde;
+
 /// The desired state of a ResourceFlavor: the nodes a flavor of quota stands for.
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(remote = "Self")]
 #[kube(
     group = "kueue.x-k8s.io",
     version = "v1beta2",
@@ -107,3 +110,5 @@ pub struct ResourceFlavorSpec {
     #[schemars(length(max = 253), regex(pattern = crate::schema::DNS_SUBDOMAIN_PATTERN))]
     pub topology_name: Option<String>,
 }
+
+optional_spec_serde!(ResourceFlavorSpec);

@@ -9,8 +9,11 @@ use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::optional_spec::optional_spec_serde;
+
 /// The desired state of a Workload: a unit of admission made of pod sets.
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(remote = "Self")]
 #[kube(
     group = "kueue.x-k8s.io",
     version = "v1beta2",
@@ -108,6 +111,8 @@ pub struct WorkloadSpec {
     )]
     pub preemption_gates: Vec<PreemptionGate>,
 }
+
+optional_spec_serde!(WorkloadSpec);
 
 /// A reference to the object that sets a workload's priority.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
