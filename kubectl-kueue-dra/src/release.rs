@@ -89,7 +89,9 @@ mod tests {
     #[test]
     fn full_version_parses() {
         assert_eq!(
-            Release::parse("v0.18.3").expect("known release").to_string(),
+            Release::parse("v0.18.3")
+                .expect("known release")
+                .to_string(),
             "v0.18.3"
         );
     }
@@ -112,7 +114,10 @@ mod tests {
 
     #[test]
     fn main_parses() {
-        assert_eq!(Release::parse("main").expect("known release"), Release::Main);
+        assert_eq!(
+            Release::parse("main").expect("known release"),
+            Release::Main
+        );
     }
 
     #[test]

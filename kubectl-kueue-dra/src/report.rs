@@ -44,7 +44,11 @@ pub(crate) struct Source {
 
 impl Report {
     /// Explains every workload of `snapshot` in `namespace`, or in every namespace.
-    pub(crate) fn build(snapshot: &Snapshot, kueue_version: String, namespace: Option<&str>) -> Self {
+    pub(crate) fn build(
+        snapshot: &Snapshot,
+        kueue_version: String,
+        namespace: Option<&str>,
+    ) -> Self {
         let default_configuration = Configuration::default();
         let configuration = snapshot
             .configuration
@@ -85,7 +89,11 @@ impl Report {
     }
 }
 
-fn explain(loaded: &LoadedWorkload, calculator: &Calculator<'_>, snapshot: &Snapshot) -> WorkloadReport {
+fn explain(
+    loaded: &LoadedWorkload,
+    calculator: &Calculator<'_>,
+    snapshot: &Snapshot,
+) -> WorkloadReport {
     let workload = &loaded.workload;
     let namespace = workload.metadata.namespace.clone().unwrap_or_default();
     let local_queue = workload.spec.queue_name.clone().unwrap_or_default();

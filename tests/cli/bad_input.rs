@@ -6,7 +6,13 @@ use crate::harness::{run, run_with_stdin};
 #[track_caller]
 fn assert_rejected(input: &str, expected_stderr: &str) {
     let output = run_with_stdin(&["explain", "-f", "-"], Some(input));
-    assert_eq!(output.code, Some(2), "stdout: {}\nstderr: {}", output.stdout, output.stderr);
+    assert_eq!(
+        output.code,
+        Some(2),
+        "stdout: {}\nstderr: {}",
+        output.stdout,
+        output.stderr
+    );
     assert_eq!(output.stderr, expected_stderr);
     assert_eq!(output.stdout, "");
 }
@@ -16,7 +22,9 @@ fn malformed_yaml_names_the_file() {
     let output = run_with_stdin(&["explain", "-f", "-"], Some("kind: Job\n  bad: [indent\n"));
     assert_eq!(output.code, Some(2));
     assert!(
-        output.stderr.starts_with("error: `<stdin>` is not valid YAML: "),
+        output
+            .stderr
+            .starts_with("error: `<stdin>` is not valid YAML: "),
         "stderr: {}",
         output.stderr
     );
@@ -82,7 +90,9 @@ fn missing_file_is_named() {
     let output = run(&["explain", "-f", "no-such-file.yaml"]);
     assert_eq!(output.code, Some(2));
     assert!(
-        output.stderr.starts_with("error: cannot read `no-such-file.yaml`: "),
+        output
+            .stderr
+            .starts_with("error: cannot read `no-such-file.yaml`: "),
         "stderr: {}",
         output.stderr
     );
@@ -92,7 +102,11 @@ fn missing_file_is_named() {
 fn explain_without_input_is_a_usage_error() {
     let output = run(&["explain"]);
     assert_eq!(output.code, Some(2));
-    assert!(output.stderr.contains("--filename <PATH>"), "stderr: {}", output.stderr);
+    assert!(
+        output.stderr.contains("--filename <PATH>"),
+        "stderr: {}",
+        output.stderr
+    );
 }
 
 #[test]
@@ -104,7 +118,9 @@ fn invalid_utf8_is_rejected() {
     let output = run(&["explain", "-f", file.to_str().expect("UTF-8 path")]);
     assert_eq!(output.code, Some(2));
     assert!(
-        output.stderr.ends_with("binary.yaml` is not UTF-8 text: invalid byte at offset 6\n"),
+        output
+            .stderr
+            .ends_with("binary.yaml` is not UTF-8 text: invalid byte at offset 6\n"),
         "stderr: {}",
         output.stderr
     );

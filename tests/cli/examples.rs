@@ -6,28 +6,43 @@ use crate::harness::{self, json, run};
 
 /// Validates `document` against the JSON Schema of the output contract.
 fn assert_follows_contract(document: &Value) {
-    let schema_text = std::fs::read_to_string(harness::repo_root().join("docs/contract.schema.json"))
-        .expect("the contract schema is in docs/");
+    let schema_text =
+        std::fs::read_to_string(harness::repo_root().join("docs/contract.schema.json"))
+            .expect("the contract schema is in docs/");
     let schema: Value = serde_json::from_str(&schema_text).expect("the schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
     let errors: Vec<String> = validator
         .iter_errors(document)
         .map(|error| format!("{}: {error}", error.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "output breaks the contract:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "output breaks the contract:\n{}",
+        errors.join("\n")
+    );
 }
 
 fn only_pod_set(document: &Value) -> &Value {
-    let workloads = document["workloads"].as_array().expect("workloads is a list");
+    let workloads = document["workloads"]
+        .as_array()
+        .expect("workloads is a list");
     assert_eq!(workloads.len(), 1, "one workload expected: {document:#}");
-    let pod_sets = workloads[0]["podSets"].as_array().expect("podSets is a list");
+    let pod_sets = workloads[0]["podSets"]
+        .as_array()
+        .expect("podSets is a list");
     assert_eq!(pod_sets.len(), 1, "one pod set expected: {document:#}");
     &pod_sets[0]
 }
 
 #[test]
 fn template_example_charges_one_gpu_per_pod() {
-    let output = run(&["explain", "-f", "examples/resource-claim-template", "-o", "json"]);
+    let output = run(&[
+        "explain",
+        "-f",
+        "examples/resource-claim-template",
+        "-o",
+        "json",
+    ]);
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
     let document = json(&output);
     let pod_set = only_pod_set(&document);
@@ -60,7 +75,13 @@ fn extended_resource_example_charges_the_device_once() {
 
 #[test]
 fn template_example_json() {
-    let output = run(&["explain", "-f", "examples/resource-claim-template", "-o", "json"]);
+    let output = run(&[
+        "explain",
+        "-f",
+        "examples/resource-claim-template",
+        "-o",
+        "json",
+    ]);
     assert_follows_contract(&json(&output));
     insta::assert_snapshot!(output.stdout);
 }
@@ -73,10 +94,25 @@ fn extended_resource_example_json() {
 }
 
 #[test]
-fn examples_table() {
-    let output = run(&["explain", "-f", "examples/"]);
+fn template_example_table() {
+    let output = run(&["explain", "-f", "examples/resource-claim-template"]);
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
     insta::assert_snapshot!(output.stdout);
+}
+
+#[test]
+fn examples_together_conflict() {
+    // Each example carries its own Configuration, so reading both at once is the error a user
+    // meets when two Configurations disagree.
+    let output = run(&["explain", "-f", "examples/"]);
+    assert_eq!(output.code, Some(2));
+    assert!(
+        output
+            .stderr
+            .starts_with("error: two different Kueue Configurations in the input: "),
+        "stderr: {}",
+        output.stderr
+    );
 }
 
 #[test]

@@ -56,7 +56,11 @@ pub fn run_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
         .current_dir(repo_root())
         .env("NO_COLOR", "1")
         .env_remove("KUBECONFIG")
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     wait(command, stdin)

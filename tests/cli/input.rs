@@ -56,7 +56,11 @@ fn stdin_input(documents: &[&str]) -> String {
 
 #[test]
 fn standard_input_is_read_with_dash() {
-    let input = stdin_input(&[MAPPING_CONFIGURATION, TWO_GPU_TEMPLATE, &pod("name: trainer-0")]);
+    let input = stdin_input(&[
+        MAPPING_CONFIGURATION,
+        TWO_GPU_TEMPLATE,
+        &pod("name: trainer-0"),
+    ]);
     let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(&input));
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
 
@@ -71,15 +75,26 @@ fn standard_input_is_read_with_dash() {
 
 #[test]
 fn pod_limits_become_requests() {
-    let input = stdin_input(&[MAPPING_CONFIGURATION, TWO_GPU_TEMPLATE, &pod("name: trainer-0")]);
+    let input = stdin_input(&[
+        MAPPING_CONFIGURATION,
+        TWO_GPU_TEMPLATE,
+        &pod("name: trainer-0"),
+    ]);
     let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(&input));
     let document = json(&output);
-    assert_eq!(document["workloads"][0]["podSets"][0]["perPod"]["cpu"], "500m");
+    assert_eq!(
+        document["workloads"][0]["podSets"][0]["perPod"]["cpu"],
+        "500m"
+    );
 }
 
 #[test]
 fn generate_name_prefix_names_the_workload() {
-    let input = stdin_input(&[MAPPING_CONFIGURATION, TWO_GPU_TEMPLATE, &pod("generateName: trainer-")]);
+    let input = stdin_input(&[
+        MAPPING_CONFIGURATION,
+        TWO_GPU_TEMPLATE,
+        &pod("generateName: trainer-"),
+    ]);
     let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(&input));
     let document = json(&output);
     assert_eq!(document["workloads"][0]["name"], "pod-trainer");
@@ -87,8 +102,15 @@ fn generate_name_prefix_names_the_workload() {
 
 #[test]
 fn namespace_flag_places_objects_without_one() {
-    let input = stdin_input(&[MAPPING_CONFIGURATION, TWO_GPU_TEMPLATE, &pod("name: trainer-0")]);
-    let output = run_with_stdin(&["explain", "-f", "-", "-n", "team-a", "-o", "json"], Some(&input));
+    let input = stdin_input(&[
+        MAPPING_CONFIGURATION,
+        TWO_GPU_TEMPLATE,
+        &pod("name: trainer-0"),
+    ]);
+    let output = run_with_stdin(
+        &["explain", "-f", "-", "-n", "team-a", "-o", "json"],
+        Some(&input),
+    );
     let document = json(&output);
     assert_eq!(document["workloads"][0]["namespace"], "team-a");
     assert_eq!(document["workloads"][0]["status"], "Charged");
@@ -96,15 +118,30 @@ fn namespace_flag_places_objects_without_one() {
 
 #[test]
 fn namespace_flag_filters_workloads() {
-    let output = run(&["explain", "-f", "examples/extended-resource", "-n", "elsewhere", "-o", "json"]);
+    let output = run(&[
+        "explain",
+        "-f",
+        "examples/extended-resource",
+        "-n",
+        "elsewhere",
+        "-o",
+        "json",
+    ]);
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
     assert_eq!(json(&output)["workloads"], serde_json::json!([]));
-    assert_eq!(output.stderr, "No workloads found in namespace elsewhere.\n");
+    assert_eq!(
+        output.stderr,
+        "No workloads found in namespace elsewhere.\n"
+    );
 }
 
 #[test]
 fn pod_without_pod_integration_gets_a_note() {
-    let input = stdin_input(&[MAPPING_CONFIGURATION, TWO_GPU_TEMPLATE, &pod("name: trainer-0")]);
+    let input = stdin_input(&[
+        MAPPING_CONFIGURATION,
+        TWO_GPU_TEMPLATE,
+        &pod("name: trainer-0"),
+    ]);
     let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(&input));
     let notes = &json(&output)["workloads"][0]["notes"];
     assert_eq!(
@@ -140,7 +177,13 @@ spec:
 
 #[test]
 fn local_queue_leads_to_its_cluster_queue() {
-    let output = run(&["explain", "-f", "examples/resource-claim-template", "-o", "json"]);
+    let output = run(&[
+        "explain",
+        "-f",
+        "examples/resource-claim-template",
+        "-o",
+        "json",
+    ]);
     let workload = &json(&output)["workloads"][0];
     assert_eq!(workload["localQueue"], "user-queue");
     assert_eq!(workload["clusterQueue"], "cluster-queue");
@@ -182,7 +225,10 @@ fn duplicate_object_replaces_the_first_with_a_warning() {
         "stderr: {}",
         output.stderr
     );
-    assert_eq!(json(&output)["workloads"][0]["podSets"][0]["perPod"]["example.com/gpu"], "1");
+    assert_eq!(
+        json(&output)["workloads"][0]["podSets"][0]["perPod"]["example.com/gpu"],
+        "1"
+    );
 }
 
 #[test]
@@ -236,7 +282,10 @@ data:
     let input = stdin_input(&[config_map, TWO_GPU_TEMPLATE, &pod("name: trainer-0")]);
     let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(&input));
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
-    assert_eq!(json(&output)["workloads"][0]["podSets"][0]["perPod"]["example.com/gpu"], "2");
+    assert_eq!(
+        json(&output)["workloads"][0]["podSets"][0]["perPod"]["example.com/gpu"],
+        "2"
+    );
 }
 
 #[test]
@@ -250,9 +299,15 @@ fn kubectl_list_items_are_read() {
             serde_saphyr::from_str::<serde_json::Value>(&pod("name: trainer-0")).expect("YAML"),
         ]
     });
-    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(&list.to_string()));
+    let output = run_with_stdin(
+        &["explain", "-f", "-", "-o", "json"],
+        Some(&list.to_string()),
+    );
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
-    assert_eq!(json(&output)["workloads"][0]["podSets"][0]["perPod"]["example.com/gpu"], "2");
+    assert_eq!(
+        json(&output)["workloads"][0]["podSets"][0]["perPod"]["example.com/gpu"],
+        "2"
+    );
 }
 
 #[test]
@@ -284,7 +339,15 @@ fn unmapped_device_class_exits_zero_without_flag() {
 
 #[test]
 fn kueue_version_is_recorded() {
-    let output = run(&["explain", "-f", "examples/extended-resource", "-o", "json", "--kueue-version", "0.19"]);
+    let output = run(&[
+        "explain",
+        "-f",
+        "examples/extended-resource",
+        "-o",
+        "json",
+        "--kueue-version",
+        "0.19",
+    ]);
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
     assert_eq!(json(&output)["kueueVersion"], "v0.19.2");
 }

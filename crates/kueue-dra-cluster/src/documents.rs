@@ -65,9 +65,7 @@ pub(crate) fn split(file: &str, bytes: &[u8]) -> Result<Vec<Value>, LoadError> {
         detail: format!("invalid byte at offset {}", error.valid_up_to()),
     })?;
 
-    let looks_like_json = text
-        .trim_start()
-        .starts_with(|first| first == '{' || first == '[');
+    let looks_like_json = text.trim_start().starts_with(['{', '[']);
     if looks_like_json {
         return split_json(file, text);
     }
@@ -133,7 +131,9 @@ mod tests {
     fn broken_json_names_the_file() {
         let error = split("bad.json", b"{\"kind\": ").expect_err("truncated JSON");
         assert!(
-            error.to_string().starts_with("`bad.json` is not valid JSON: "),
+            error
+                .to_string()
+                .starts_with("`bad.json` is not valid JSON: "),
             "{error}"
         );
     }

@@ -38,7 +38,9 @@ pub enum LoadError {
     },
 
     /// A document lacks `apiVersion` or `kind`, or has them of the wrong type.
-    #[error("{origin}: missing or invalid `{field}`: every Kubernetes object needs `apiVersion` and `kind`")]
+    #[error(
+        "{origin}: missing or invalid `{field}`: every Kubernetes object needs `apiVersion` and `kind`"
+    )]
     MissingTypeMeta {
         /// Where the document is.
         origin: Origin,
@@ -60,7 +62,9 @@ pub enum LoadError {
     },
 
     /// A kind this tool uses, in an API version it cannot read.
-    #[error("{origin}: {object}: apiVersion `{api_version}` is not supported for {kind}: use {supported}")]
+    #[error(
+        "{origin}: {object}: apiVersion `{api_version}` is not supported for {kind}: use {supported}"
+    )]
     UnsupportedVersion {
         /// Where the object is.
         origin: Origin,

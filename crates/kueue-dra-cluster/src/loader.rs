@@ -11,8 +11,8 @@ use k8s_openapi::api::resource::v1::{
     DeviceClass, ResourceClaim, ResourceClaimTemplate, ResourceSlice,
 };
 use kueue_api::config::{self, Configuration};
-use kueue_api::v1beta2::{ClusterQueue, Cohort, LocalQueue, ResourceFlavor, Workload};
 use kueue_api::v1beta1;
+use kueue_api::v1beta2::{ClusterQueue, Cohort, LocalQueue, ResourceFlavor, Workload};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -185,9 +185,11 @@ impl Loader {
 
         let mut scratch = Loader::new(&self.default_namespace);
         scratch.add_bytes(&file, &bytes)?;
-        let configuration = scratch.configurations.into_iter().next().ok_or_else(|| {
-            LoadError::MissingConfiguration { path: file.clone() }
-        })?;
+        let configuration = scratch
+            .configurations
+            .into_iter()
+            .next()
+            .ok_or_else(|| LoadError::MissingConfiguration { path: file.clone() })?;
         self.warnings.extend(scratch.warnings);
         self.explicit_configuration = Some(configuration);
         Ok(())
@@ -254,62 +256,172 @@ impl Loader {
         let api_version = type_field(&document, "apiVersion", &origin)?;
         let kind = type_field(&document, "kind", &origin)?;
 
-        if kind == "List" || kind.ends_with("List") {
-            if let Some(items) = document.get("items").and_then(Value::as_array) {
-                return self.add_list_items(items, &api_version, &kind, &origin);
-            }
+        let list_items = document.get("items").and_then(Value::as_array);
+        if let (true, Some(items)) = (kind.ends_with("List"), list_items) {
+            return self.add_list_items(items, &api_version, &kind, &origin);
         }
 
         let (group, version) = split_api_version(&api_version);
-        let object = self.object_ref(&document, &kind, group);
         let context = Context {
+            object: self.object_ref(&document, &kind, group),
             origin,
-            object,
             api_version: api_version.clone(),
         };
+        let used = match group {
+            KUEUE_GROUP => self.add_kueue_object(document, &context, version)?,
+            RESOURCE_GROUP => self.add_dra_object(document, &context, version)?,
+            _ => self.add_core_object(document, &context, group, version)?,
+        };
+        if !used {
+            self.warnings.push(format!(
+                "{}: skipped {} ({api_version}): kueue-dra does not use this kind",
+                context.origin, context.object
+            ));
+        }
+        Ok(())
+    }
 
-        match (group, kind.as_str()) {
-            (KUEUE_GROUP, "Workload") => {
-                let workload: Workload = match version {
-                    "v1beta2" => context.decode(document)?,
-                    "v1beta1" => context.decode::<v1beta1::Workload>(document)?.into(),
-                    _ => return Err(context.unsupported(KUEUE_VERSIONS)),
+    /// Adds a `kueue.x-k8s.io` object, converted to v1beta2; returns false for a kind this
+    /// tool does not use.
+    fn add_kueue_object(
+        &mut self,
+        document: Value,
+        context: &Context,
+        version: &str,
+    ) -> Result<bool, LoadError> {
+        let context = context.clone();
+        if !matches!(version, "v1beta2" | "v1beta1") {
+            let used = matches!(
+                context.object.kind.as_str(),
+                "Workload" | "ClusterQueue" | "LocalQueue" | "ResourceFlavor" | "Cohort"
+            );
+            return if used {
+                Err(context.unsupported(KUEUE_VERSIONS))
+            } else {
+                Ok(false)
+            };
+        }
+        let v1beta1 = version == "v1beta1";
+
+        match context.object.kind.as_str() {
+            "Workload" => {
+                let workload: Workload = if v1beta1 {
+                    context.decode::<v1beta1::Workload>(document)?.into()
+                } else {
+                    context.decode(document)?
                 };
                 self.add_workload(workload, context);
             }
-            (KUEUE_GROUP, "ClusterQueue") => {
-                let queue: ClusterQueue = match version {
-                    "v1beta2" => context.decode(document)?,
-                    "v1beta1" => context.decode::<v1beta1::ClusterQueue>(document)?.into(),
-                    _ => return Err(context.unsupported(KUEUE_VERSIONS)),
+            "ClusterQueue" => {
+                let queue: ClusterQueue = if v1beta1 {
+                    context.decode::<v1beta1::ClusterQueue>(document)?.into()
+                } else {
+                    context.decode(document)?
                 };
-                self.cluster_queues.insert(queue, context, &mut self.warnings);
+                self.cluster_queues
+                    .insert(queue, context, &mut self.warnings);
             }
-            (KUEUE_GROUP, "LocalQueue") => {
-                let mut queue: LocalQueue = match version {
-                    "v1beta2" => context.decode(document)?,
-                    "v1beta1" => context.decode::<v1beta1::LocalQueue>(document)?.into(),
-                    _ => return Err(context.unsupported(KUEUE_VERSIONS)),
+            "LocalQueue" => {
+                let mut queue: LocalQueue = if v1beta1 {
+                    context.decode::<v1beta1::LocalQueue>(document)?.into()
+                } else {
+                    context.decode(document)?
                 };
-                queue.metadata.namespace = context.object.namespace.clone();
+                queue
+                    .metadata
+                    .namespace
+                    .clone_from(&context.object.namespace);
                 self.local_queues.insert(queue, context, &mut self.warnings);
             }
-            (KUEUE_GROUP, "ResourceFlavor") => {
-                let flavor: ResourceFlavor = match version {
-                    "v1beta2" => context.decode(document)?,
-                    "v1beta1" => context.decode::<v1beta1::ResourceFlavor>(document)?.into(),
-                    _ => return Err(context.unsupported(KUEUE_VERSIONS)),
+            "ResourceFlavor" => {
+                let flavor: ResourceFlavor = if v1beta1 {
+                    context.decode::<v1beta1::ResourceFlavor>(document)?.into()
+                } else {
+                    context.decode(document)?
                 };
-                self.resource_flavors.insert(flavor, context, &mut self.warnings);
+                self.resource_flavors
+                    .insert(flavor, context, &mut self.warnings);
             }
-            (KUEUE_GROUP, "Cohort") => {
-                let cohort: Cohort = match version {
-                    "v1beta2" => context.decode(document)?,
-                    "v1beta1" => context.decode::<v1beta1::Cohort>(document)?.into(),
-                    _ => return Err(context.unsupported(KUEUE_VERSIONS)),
+            "Cohort" => {
+                let cohort: Cohort = if v1beta1 {
+                    context.decode::<v1beta1::Cohort>(document)?.into()
+                } else {
+                    context.decode(document)?
                 };
                 self.cohorts.insert(cohort, context, &mut self.warnings);
             }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Adds a `resource.k8s.io` object with the apiserver's defaults; returns false for a
+    /// kind this tool does not use.
+    fn add_dra_object(
+        &mut self,
+        document: Value,
+        context: &Context,
+        version: &str,
+    ) -> Result<bool, LoadError> {
+        let context = context.clone();
+        let kind = context.object.kind.as_str();
+        if !matches!(
+            kind,
+            "DeviceClass" | "ResourceClaimTemplate" | "ResourceClaim" | "ResourceSlice"
+        ) {
+            return Ok(false);
+        }
+        // The v1beta2 DRA objects have the same fields as v1, so both decode into v1 types.
+        if !matches!(version, "v1" | "v1beta2") {
+            return Err(context.unsupported(RESOURCE_VERSIONS));
+        }
+
+        match kind {
+            "DeviceClass" => {
+                let class: DeviceClass = context.decode(document)?;
+                self.device_classes
+                    .insert(class, context, &mut self.warnings);
+            }
+            "ResourceClaimTemplate" => {
+                let mut template: ResourceClaimTemplate = context.decode(document)?;
+                template
+                    .metadata
+                    .namespace
+                    .clone_from(&context.object.namespace);
+                defaults::default_claim_spec(&mut template.spec.spec);
+                self.resource_claim_templates
+                    .insert(template, context, &mut self.warnings);
+            }
+            "ResourceClaim" => {
+                let mut claim: ResourceClaim = context.decode(document)?;
+                claim
+                    .metadata
+                    .namespace
+                    .clone_from(&context.object.namespace);
+                defaults::default_claim_spec(&mut claim.spec);
+                self.resource_claims
+                    .insert(claim, context, &mut self.warnings);
+            }
+            _ => {
+                let slice: ResourceSlice = context.decode(document)?;
+                self.resource_slices
+                    .insert(slice, context, &mut self.warnings);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Adds a Kueue Configuration or a built-in Kubernetes object; returns false for a kind
+    /// this tool does not use.
+    fn add_core_object(
+        &mut self,
+        document: Value,
+        context: &Context,
+        group: &str,
+        version: &str,
+    ) -> Result<bool, LoadError> {
+        let context = context.clone();
+        match (group, context.object.kind.as_str()) {
             (CONFIG_GROUP, "Configuration") => {
                 let configuration = self.decode_configuration(document, &context, version)?;
                 self.configurations.push((configuration, context.origin));
@@ -320,62 +432,33 @@ impl Loader {
                     return Err(context.unsupported("`batch/v1`"));
                 }
                 let job: Job = context.decode(document)?;
-                let namespace = context.namespace();
-                let workload = workloads::from_job(job, &namespace);
+                let workload = workloads::from_job(job, &context.namespace());
                 self.add_workload(workload, context);
             }
             ("", "Pod") => {
-                if version != "v1" {
-                    return Err(context.unsupported("`v1`"));
-                }
                 let mut pod: Pod = context.decode(document)?;
                 if let Some(spec) = pod.spec.as_mut() {
                     defaults::default_pod_requests(spec);
                 }
-                let namespace = context.namespace();
-                let workload = workloads::from_pod(pod, &namespace);
+                let workload = workloads::from_pod(pod, &context.namespace());
                 self.add_workload(workload, context);
-            }
-            (RESOURCE_GROUP, "DeviceClass") => {
-                context.require_resource_version(version)?;
-                let class: DeviceClass = context.decode(document)?;
-                self.device_classes.insert(class, context, &mut self.warnings);
-            }
-            (RESOURCE_GROUP, "ResourceClaimTemplate") => {
-                context.require_resource_version(version)?;
-                let mut template: ResourceClaimTemplate = context.decode(document)?;
-                template.metadata.namespace = context.object.namespace.clone();
-                defaults::default_claim_spec(&mut template.spec.spec);
-                self.resource_claim_templates
-                    .insert(template, context, &mut self.warnings);
-            }
-            (RESOURCE_GROUP, "ResourceClaim") => {
-                context.require_resource_version(version)?;
-                let mut claim: ResourceClaim = context.decode(document)?;
-                claim.metadata.namespace = context.object.namespace.clone();
-                defaults::default_claim_spec(&mut claim.spec);
-                self.resource_claims.insert(claim, context, &mut self.warnings);
-            }
-            (RESOURCE_GROUP, "ResourceSlice") => {
-                context.require_resource_version(version)?;
-                let slice: ResourceSlice = context.decode(document)?;
-                self.resource_slices.insert(slice, context, &mut self.warnings);
             }
             ("", "LimitRange") if version == "v1" => {
                 let mut range: LimitRange = context.decode(document)?;
-                range.metadata.namespace = context.object.namespace.clone();
+                range
+                    .metadata
+                    .namespace
+                    .clone_from(&context.object.namespace);
                 self.limit_ranges.insert(range, context, &mut self.warnings);
             }
             ("node.k8s.io", "RuntimeClass") if version == "v1" => {
                 let class: RuntimeClass = context.decode(document)?;
-                self.runtime_classes.insert(class, context, &mut self.warnings);
+                self.runtime_classes
+                    .insert(class, context, &mut self.warnings);
             }
-            _ => self.warnings.push(format!(
-                "{}: skipped {} ({api_version}): kueue-dra does not use this kind",
-                context.origin, context.object
-            )),
+            _ => return Ok(false),
         }
-        Ok(())
+        Ok(true)
     }
 
     fn add_list_items(
@@ -448,7 +531,9 @@ impl Loader {
             .unwrap_or_default()
             .to_owned();
         let (group, version) = split_api_version(&api_version);
-        if group != CONFIG_GROUP || embedded.get("kind").and_then(Value::as_str) != Some("Configuration") {
+        if group != CONFIG_GROUP
+            || embedded.get("kind").and_then(Value::as_str) != Some("Configuration")
+        {
             return Err(context.field_error(
                 &field,
                 "expected a document with `apiVersion: config.kueue.x-k8s.io/v1beta2` and `kind: Configuration`",
@@ -475,10 +560,7 @@ impl Loader {
     ) -> Result<Configuration, LoadError> {
         let mut unknown_fields = Vec::new();
         let configuration = match version {
-            "v1beta2" => context.decode_lenient::<config::v1beta2::Configuration>(
-                document,
-                &mut unknown_fields,
-            )?,
+            "v1beta2" => context.decode_lenient::<Configuration>(document, &mut unknown_fields)?,
             "v1beta1" => context
                 .decode_lenient::<config::v1beta1::Configuration>(document, &mut unknown_fields)?
                 .into(),
@@ -523,6 +605,7 @@ const CONFIG_GROUP: &str = "config.kueue.x-k8s.io";
 const RESOURCE_GROUP: &str = "resource.k8s.io";
 const KUEUE_VERSIONS: &str = "`kueue.x-k8s.io/v1beta2` or `kueue.x-k8s.io/v1beta1`";
 const CONFIG_VERSIONS: &str = "`config.kueue.x-k8s.io/v1beta2` or `config.kueue.x-k8s.io/v1beta1`";
+const RESOURCE_VERSIONS: &str = "`resource.k8s.io/v1` or `resource.k8s.io/v1beta2`";
 
 /// Returns whether objects of a kind live in a namespace. Kinds this tool does not read are
 /// treated as namespaced, which only changes how a skipped object is named.
@@ -588,7 +671,12 @@ fn management_notes(loaded: &LoadedWorkload, configuration: &Configuration) -> V
     let object = format!(
         "{} {}/{name}",
         loaded.source_kind,
-        loaded.workload.metadata.namespace.as_deref().unwrap_or_default()
+        loaded
+            .workload
+            .metadata
+            .namespace
+            .as_deref()
+            .unwrap_or_default()
     );
 
     let mut notes = Vec::new();
@@ -641,9 +729,8 @@ impl Context {
         document: Value,
         unknown_fields: &mut Vec<String>,
     ) -> Result<T, LoadError> {
-        let ignored = serde_ignored::Deserializer::new(document, |path| {
-            unknown_fields.push(path.to_string());
-        });
+        let mut record = |path: serde_ignored::Path<'_>| unknown_fields.push(path.to_string());
+        let ignored = serde_ignored::Deserializer::new(document, &mut record);
         serde_path_to_error::deserialize(ignored).map_err(|error| {
             let field = error.path().to_string();
             self.field_error(&field, &error.into_inner().to_string())
@@ -668,14 +755,6 @@ impl Context {
             supported: supported.to_owned(),
         }
     }
-
-    /// Accepts `resource.k8s.io/v1` and `v1beta2`, whose DRA objects have the same fields.
-    fn require_resource_version(&self, version: &str) -> Result<(), LoadError> {
-        match version {
-            "v1" | "v1beta2" => Ok(()),
-            _ => Err(self.unsupported("`resource.k8s.io/v1` or `resource.k8s.io/v1beta2`")),
-        }
-    }
 }
 
 /// Objects of one kind in input order, where a later object with the same kind, namespace
@@ -697,21 +776,18 @@ impl<T> Default for Collection<T> {
 
 impl<T> Collection<T> {
     fn insert(&mut self, item: T, context: Context, warnings: &mut Vec<String>) {
-        match self.positions.get_mut(&context.object) {
-            Some((position, first_origin)) => {
-                warnings.push(format!(
-                    "{} is defined twice, in {first_origin} and in {}: the second one is used",
-                    context.object, context.origin
-                ));
-                self.items[*position] = item;
-                *first_origin = context.origin;
-            }
-            None => {
-                self.positions
-                    .insert(context.object, (self.items.len(), context.origin));
-                self.items.push(item);
-            }
+        if let Some((position, first_origin)) = self.positions.get_mut(&context.object) {
+            warnings.push(format!(
+                "{} is defined twice, in {first_origin} and in {}: the second one is used",
+                context.object, context.origin
+            ));
+            self.items[*position] = item;
+            *first_origin = context.origin;
+            return;
         }
+        self.positions
+            .insert(context.object, (self.items.len(), context.origin));
+        self.items.push(item);
     }
 
     fn into_items(self) -> Vec<T> {

@@ -103,7 +103,7 @@ pub(crate) fn queue_name(metadata: &ObjectMeta) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn job(spec: serde_json::Value) -> Job {
+    fn job(spec: &serde_json::Value) -> Job {
         serde_json::from_value(serde_json::json!({
             "apiVersion": "batch/v1",
             "kind": "Job",
@@ -115,33 +115,36 @@ mod tests {
 
     #[test]
     fn job_count_is_parallelism() {
-        let workload = from_job(job(serde_json::json!({"parallelism": 3, "template": {}})), "ns");
+        let workload = from_job(
+            job(&serde_json::json!({"parallelism": 3, "template": {}})),
+            "ns",
+        );
         assert_eq!(workload.spec.pod_sets[0].count, 3);
     }
 
     #[test]
     fn job_count_is_fewer_completions() {
         let spec = serde_json::json!({"parallelism": 3, "completions": 2, "template": {}});
-        let workload = from_job(job(spec), "ns");
+        let workload = from_job(job(&spec), "ns");
         assert_eq!(workload.spec.pod_sets[0].count, 2);
     }
 
     #[test]
     fn job_count_ignores_more_completions() {
         let spec = serde_json::json!({"parallelism": 3, "completions": 10, "template": {}});
-        let workload = from_job(job(spec), "ns");
+        let workload = from_job(job(&spec), "ns");
         assert_eq!(workload.spec.pod_sets[0].count, 3);
     }
 
     #[test]
     fn job_without_parallelism_has_one_pod() {
-        let workload = from_job(job(serde_json::json!({"template": {}})), "ns");
+        let workload = from_job(job(&serde_json::json!({"template": {}})), "ns");
         assert_eq!(workload.spec.pod_sets[0].count, 1);
     }
 
     #[test]
     fn job_workload_is_named_after_the_job() {
-        let workload = from_job(job(serde_json::json!({"template": {}})), "team-a");
+        let workload = from_job(job(&serde_json::json!({"template": {}})), "team-a");
         assert_eq!(workload.metadata.name.as_deref(), Some("job-sample"));
         assert_eq!(workload.metadata.namespace.as_deref(), Some("team-a"));
         assert_eq!(workload.spec.pod_sets[0].name, "main");
@@ -159,7 +162,7 @@ mod tests {
 
     #[test]
     fn min_parallelism_annotation_sets_min_count() {
-        let mut job = job(serde_json::json!({"parallelism": 4, "template": {}}));
+        let mut job = job(&serde_json::json!({"parallelism": 4, "template": {}}));
         job.metadata.annotations = Some(BTreeMap::from([(
             JOB_MIN_PARALLELISM_ANNOTATION.to_owned(),
             "2".to_owned(),
