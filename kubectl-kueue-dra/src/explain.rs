@@ -10,6 +10,7 @@ use crate::cli::{ExplainArgs, Output};
 use crate::release::{DEFAULT_RELEASE, Release};
 use crate::report::Report;
 use crate::table;
+use crate::validate;
 
 /// The exit code when `--fail-on-inadmissible` is set and a workload is inadmissible.
 const EXIT_INADMISSIBLE: u8 = 1;
@@ -37,6 +38,9 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     let snapshot = loader.finish()?;
     for warning in &snapshot.warnings {
         eprintln!("warning: {warning}");
+    }
+    for loaded in &snapshot.workloads {
+        validate::check(loaded)?;
     }
 
     let namespace = if args.all_namespaces {

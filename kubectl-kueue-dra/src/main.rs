@@ -6,6 +6,7 @@ mod explain;
 mod release;
 mod report;
 mod table;
+mod validate;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

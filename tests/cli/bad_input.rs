@@ -125,3 +125,98 @@ fn invalid_utf8_is_rejected() {
         output.stderr
     );
 }
+
+#[test]
+fn malformed_quantity_names_the_field() {
+    assert_rejected(
+        "\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: sample
+  namespace: team-a
+spec:
+  template:
+    spec:
+      containers:
+      - name: main
+        resources:
+          requests:
+            memory: 1.5.3Gi
+",
+        "error: <stdin>, document 1: Job team-a/sample: field \
+         `spec.template.spec.containers[0].resources.requests.memory`: invalid quantity \
+         `1.5.3Gi`: expected a Kubernetes quantity such as `500m` or `2Gi`\n",
+    );
+}
+
+#[test]
+fn malformed_quantity_in_admission_names_the_field() {
+    assert_rejected(
+        "\
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: Workload
+metadata:
+  name: admitted
+spec:
+  podSets:
+  - name: main
+    count: 1
+    template:
+      spec:
+        containers:
+        - name: main
+status:
+  admission:
+    clusterQueue: cluster-queue
+    podSetAssignments:
+    - name: main
+      resourceUsage:
+        example.com/gpu: 5Gx
+",
+        "error: <stdin>, document 1: Workload default/admitted: field \
+         `status.admission.podSetAssignments[0].resourceUsage.example.com/gpu`: invalid \
+         quantity `5Gx`: expected a Kubernetes quantity such as `500m` or `2Gi`\n",
+    );
+}
+
+#[test]
+fn negative_pod_count_names_the_field() {
+    assert_rejected(
+        "\
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: Workload
+metadata:
+  name: negative
+spec:
+  podSets:
+  - name: main
+    count: -2
+    template:
+      spec:
+        containers:
+        - name: main
+",
+        "error: <stdin>, document 1: Workload default/negative: field `spec.podSets[0].count`: \
+         invalid value -2: must be 0 or more\n",
+    );
+}
+
+#[test]
+fn count_beyond_int32_names_the_field() {
+    assert_rejected(
+        "\
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: Workload
+metadata:
+  name: huge
+spec:
+  podSets:
+  - name: main
+    count: 9223372036854775808
+    template: {}
+",
+        "error: <stdin>, document 1: Workload default/huge: field `spec.podSets[0].count`: \
+         invalid value: integer `9223372036854775808`, expected i32\n",
+    );
+}

@@ -49,6 +49,8 @@ pub struct LoadedWorkload {
     pub source_api_version: String,
     /// The kind of the object read: `Workload`, `Job` or `Pod`.
     pub source_kind: String,
+    /// The object read, by kind, namespace and name.
+    pub object: ObjectRef,
     /// Where the object was read from.
     pub origin: Origin,
     /// Plain sentences about how Kueue would treat the object, such as a missing queue label.
@@ -498,6 +500,7 @@ impl Loader {
             workload,
             source_api_version: context.api_version.clone(),
             source_kind: context.object.kind.clone(),
+            object: context.object.clone(),
             origin: context.origin.clone(),
             notes: Vec::new(),
         };
@@ -661,23 +664,7 @@ fn management_notes(loaded: &LoadedWorkload, configuration: &Configuration) -> V
         "Pod" => POD_FRAMEWORK,
         _ => return Vec::new(),
     };
-    let name = loaded
-        .workload
-        .metadata
-        .name
-        .as_deref()
-        .and_then(|name| name.split_once('-'))
-        .map_or("", |(_, name)| name);
-    let object = format!(
-        "{} {}/{name}",
-        loaded.source_kind,
-        loaded
-            .workload
-            .metadata
-            .namespace
-            .as_deref()
-            .unwrap_or_default()
-    );
+    let object = &loaded.object;
 
     let mut notes = Vec::new();
     if loaded.workload.spec.queue_name.is_none() && !configuration.manage_jobs_without_queue_name {
