@@ -6,3 +6,4 @@ mod examples;
 mod harness;
 mod input;
 mod kubectl;
+mod real_manifests;
