@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::release::DEFAULT_RELEASE;
+use crate::kueue_version::DEFAULT_VERSION;
 
 /// Explains how Kueue charges Dynamic Resource Allocation (DRA) devices against ClusterQueue
 /// quota, and why a workload is or is not admissible.
@@ -63,7 +63,7 @@ pub(crate) struct ExplainArgs {
 
     /// The Kueue release whose behaviour to reproduce, such as `v0.19.2`, `v0.18` or `main`.
     /// A minor version alone means its newest patch.
-    #[arg(long, value_name = "VERSION", default_value = DEFAULT_RELEASE)]
+    #[arg(long, value_name = "VERSION", default_value = DEFAULT_VERSION)]
     pub(crate) kueue_version: String,
 
     /// Exit with code 1 when at least one workload is inadmissible.

@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use kueue_dra_cluster::Loader;
 
 use crate::cli::{ExplainArgs, Output};
-use crate::release::{DEFAULT_RELEASE, Release};
+use crate::kueue_version::{DEFAULT_VERSION, KueueVersion};
 use crate::report::Report;
 use crate::table;
 use crate::validate;
@@ -17,13 +17,13 @@ const EXIT_INADMISSIBLE: u8 = 1;
 
 /// Loads the input, explains every workload and prints the result.
 pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
-    let release = Release::parse(&args.kueue_version).context("invalid --kueue-version")?;
-    if release.to_string() != DEFAULT_RELEASE {
+    let release = KueueVersion::parse(&args.kueue_version).context("invalid --kueue-version")?;
+    if release.to_string() != DEFAULT_VERSION {
         // NOTE: the calculator reproduces v0.19.2 only; other releases are accepted and
         // recorded so that scripts can pin one, but their differences are not modelled yet.
         eprintln!(
-            "warning: only Kueue {DEFAULT_RELEASE} behaviour is reproduced so far; \
-             results for {release} follow {DEFAULT_RELEASE}"
+            "warning: only Kueue {DEFAULT_VERSION} behaviour is reproduced so far; \
+             results for {release} follow {DEFAULT_VERSION}"
         );
     }
 

@@ -3,7 +3,7 @@
 
 mod cli;
 mod explain;
-mod release;
+mod kueue_version;
 mod report;
 mod table;
 mod validate;

@@ -1,16 +1,16 @@
-//! The Kueue releases `--kueue-version` accepts.
+//! The Kueue releases `--kueue-version` accepts, and how they are written.
 
 use std::fmt;
 
 /// The release reproduced when `--kueue-version` is not given: the newest Kueue release.
-pub(crate) const DEFAULT_RELEASE: &str = "v0.19.2";
+pub(crate) const DEFAULT_VERSION: &str = "v0.19.2";
 
 /// The newest patch of each supported minor release, oldest first.
 const NEWEST_PATCHES: [(u32, u32); 6] = [(14, 8), (15, 8), (16, 9), (17, 8), (18, 6), (19, 2)];
 
 /// A Kueue release: `v0.<minor>.<patch>`, or the development branch `main`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Release {
+pub(crate) enum KueueVersion {
     /// A tagged release.
     Tagged {
         /// The minor version, such as 19 in `v0.19.2`.
@@ -22,10 +22,10 @@ pub(crate) enum Release {
     Main,
 }
 
-impl Release {
+impl KueueVersion {
     /// Parses `v0.19.2`, `0.19.2`, `v0.19` (its newest patch) or `main`.
-    pub(crate) fn parse(text: &str) -> Result<Self, UnknownRelease> {
-        let unknown = || UnknownRelease(text.to_owned());
+    pub(crate) fn parse(text: &str) -> Result<Self, UnknownVersion> {
+        let unknown = || UnknownVersion(text.to_owned());
         if text == "main" {
             return Ok(Self::Main);
         }
@@ -52,7 +52,7 @@ impl Release {
     }
 }
 
-impl fmt::Display for Release {
+impl fmt::Display for KueueVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Tagged { minor, patch } => write!(f, "v0.{minor}.{patch}"),
@@ -63,9 +63,9 @@ impl fmt::Display for Release {
 
 /// A `--kueue-version` that names no supported release.
 #[derive(Debug)]
-pub(crate) struct UnknownRelease(String);
+pub(crate) struct UnknownVersion(String);
 
-impl fmt::Display for UnknownRelease {
+impl fmt::Display for UnknownVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let supported: Vec<String> = NEWEST_PATCHES
             .iter()
@@ -80,7 +80,7 @@ impl fmt::Display for UnknownRelease {
     }
 }
 
-impl std::error::Error for UnknownRelease {}
+impl std::error::Error for UnknownVersion {}
 
 #[cfg(test)]
 mod tests {
@@ -89,7 +89,7 @@ mod tests {
     #[test]
     fn full_version_parses() {
         assert_eq!(
-            Release::parse("v0.18.3")
+            KueueVersion::parse("v0.18.3")
                 .expect("known release")
                 .to_string(),
             "v0.18.3"
@@ -99,7 +99,9 @@ mod tests {
     #[test]
     fn version_without_v_parses() {
         assert_eq!(
-            Release::parse("0.18.6").expect("known release").to_string(),
+            KueueVersion::parse("0.18.6")
+                .expect("known release")
+                .to_string(),
             "v0.18.6"
         );
     }
@@ -107,7 +109,9 @@ mod tests {
     #[test]
     fn minor_version_means_newest_patch() {
         assert_eq!(
-            Release::parse("v0.19").expect("known release").to_string(),
+            KueueVersion::parse("v0.19")
+                .expect("known release")
+                .to_string(),
             "v0.19.2"
         );
     }
@@ -115,24 +119,24 @@ mod tests {
     #[test]
     fn main_parses() {
         assert_eq!(
-            Release::parse("main").expect("known release"),
-            Release::Main
+            KueueVersion::parse("main").expect("known release"),
+            KueueVersion::Main
         );
     }
 
     #[test]
     fn default_release_parses() {
-        assert!(Release::parse(DEFAULT_RELEASE).is_ok());
+        assert!(KueueVersion::parse(DEFAULT_VERSION).is_ok());
     }
 
     #[test]
     fn unreleased_patch_is_rejected() {
-        assert!(Release::parse("v0.19.3").is_err());
+        assert!(KueueVersion::parse("v0.19.3").is_err());
     }
 
     #[test]
     fn release_before_dra_is_rejected() {
-        let error = Release::parse("v0.13.0").expect_err("no DRA support before v0.14");
+        let error = KueueVersion::parse("v0.13.0").expect_err("no DRA support before v0.14");
         assert_eq!(
             error.to_string(),
             "unknown Kueue release `v0.13.0`: expected one of v0.14.0 to v0.14.8, \
@@ -143,7 +147,7 @@ mod tests {
 
     #[test]
     fn malformed_version_is_rejected() {
-        assert!(Release::parse("latest").is_err());
-        assert!(Release::parse("v0.19.2.1").is_err());
+        assert!(KueueVersion::parse("latest").is_err());
+        assert!(KueueVersion::parse("v0.19.2.1").is_err());
     }
 }
