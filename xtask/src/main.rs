@@ -174,7 +174,7 @@ fn stale_files<'a>(root: &Path, files: &'a [CrdFile]) -> Result<Vec<StaleFile<'a
     Ok(stale)
 }
 
-/// Whether the file at `path` starts with [`GENERATED_HEADER`].
+/// Returns whether the file at `path` starts with [`GENERATED_HEADER`].
 fn is_generated_file(path: &Path) -> bool {
     fs::read_to_string(path).is_ok_and(|contents| contents.starts_with(GENERATED_HEADER))
 }

@@ -1,16 +1,16 @@
 //! Rust types for the API of [Kueue](https://kueue.sigs.k8s.io) v0.19.2, the Kubernetes job
 //! queueing system, as far as quota accounting needs them.
 //!
-//! - [`config`] holds the manager's `Configuration` file (`config.kueue.x-k8s.io`), which maps
+//! - [`config`] contains the manager's `Configuration` file (`config.kueue.x-k8s.io`), which maps
 //!   DRA DeviceClasses to quota resources in `resources.deviceClassMappings`.
-//! - [`v1beta2`] holds the custom resources Kueue stores: ClusterQueue, Cohort, LocalQueue,
-//!   ResourceFlavor and Workload. [`v1beta1`] holds their deprecated forms, which convert to
-//!   v1beta2 with `From` as Kueue converts them.
+//! - [`v1beta2`] contains the custom resources Kueue stores: ClusterQueue, Cohort,
+//!   LocalQueue, ResourceFlavor and Workload. [`v1beta1`] contains their deprecated forms,
+//!   which convert to v1beta2 with `From` as Kueue converts them.
 //! - [`crds`] and [`crd_files`] build the CustomResourceDefinitions from the types;
 //!   `cargo xtask codegen` writes them to `docs/crds/`.
 //!
 //! The crate does no I/O. Unknown fields are ignored when reading, so objects written for a
-//! newer Kueue still load; wrap the deserializer in `serde_ignored` to list them.
+//! newer Kueue still load. Wrap the deserializer in `serde_ignored` to list them.
 //!
 //! # Example
 //!

@@ -32,6 +32,40 @@ pub(crate) fn remove_description(schema: &mut Schema) {
     schema.remove("description");
 }
 
+/// Lists `template` as required in the schema of a pod set, as Kueue's CRD does, while the
+/// Rust type still reads a pod set without one.
+pub(crate) fn require_template(schema: &mut Schema) {
+    require(schema, &["template"]);
+}
+
+/// Lists `template` and `count` as required in the schema of a v1beta1 pod set.
+pub(crate) fn require_template_and_count(schema: &mut Schema) {
+    require(schema, &["template", "count"]);
+}
+
+/// Lists `lastTransitionTime` as required, as Kueue's CRD does for admission check and
+/// preemption gate states, while the Rust types still read a state without one.
+pub(crate) fn require_last_transition_time(schema: &mut Schema) {
+    require(schema, &["lastTransitionTime"]);
+}
+
+/// Adds `fields` to the `required` list of an object schema.
+fn require(schema: &mut Schema, fields: &[&str]) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    let required = object
+        .entry("required")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if let Some(required) = required.as_array_mut() {
+        for field in fields {
+            if !required.iter().any(|existing| existing == field) {
+                required.push(Value::from(*field));
+            }
+        }
+    }
+}
+
 /// Limits `reclaimWithinCohort` to the policies Kueue accepts there.
 pub(crate) fn reclaim_within_cohort_values(schema: &mut Schema) {
     restrict_enum(schema, &["Never", "LowerPriority", "Any"]);

@@ -3,7 +3,7 @@
 //!
 //! Field names and JSON names follow Kueue v0.19.2 (`apis/config/v1beta1`). Nested types
 //! whose JSON is the same in both versions are the v1beta2 types, re-exported here. The
-//! conversion follows `configuration_conversion.go`; Kueue applies its defaults afterwards,
+//! conversion follows `configuration_conversion.go`. Kueue applies its defaults afterwards,
 //! which this module does not do.
 
 use std::collections::BTreeMap;
@@ -61,7 +61,7 @@ pub struct Configuration {
     #[serde(default, deserialize_with = "null_as_default")]
     pub health: ControllerHealth,
 
-    /// The TCP address that serves pprof; `""` or `"0"` turns it off.
+    /// The TCP address that serves pprof. `""` or `"0"` turns it off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pprof_bind_address: Option<String>,
 
@@ -85,7 +85,7 @@ pub struct Configuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_cert_management: Option<InternalCertManagement>,
 
-    /// All-or-nothing scheduling; off unless `enable` is true.
+    /// All-or-nothing scheduling, which is off unless `enable` is true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_for_pods_ready: Option<WaitForPodsReady>,
 
@@ -106,7 +106,7 @@ pub struct Configuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_kueue: Option<MultiKueue>,
 
-    /// Fair sharing between ClusterQueues and Cohorts; off unless `enable` is true.
+    /// Fair sharing between ClusterQueues and Cohorts, which is off unless `enable` is true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fair_sharing: Option<FairSharing>,
 
@@ -114,7 +114,7 @@ pub struct Configuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admission_fair_sharing: Option<AdmissionFairSharing>,
 
-    /// How Kueue counts resources for quota.
+    /// The resource accounting settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
 
@@ -126,7 +126,7 @@ pub struct Configuration {
     )]
     pub feature_gates: BTreeMap<String, bool>,
 
-    /// When Kueue deletes the objects it manages; unset keeps them.
+    /// The deletion policies for the objects Kueue manages. When unset, Kueue keeps them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_retention_policies: Option<ObjectRetentionPolicies>,
 }
@@ -135,7 +135,7 @@ pub struct Configuration {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ControllerMetrics {
-    /// The TCP address that serves Prometheus metrics; `"0"` turns them off.
+    /// The TCP address that serves Prometheus metrics. `"0"` turns them off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bind_address: Option<String>,
 
@@ -156,7 +156,7 @@ pub struct ControllerMetrics {
     )]
     pub custom_labels: Vec<ControllerMetricsCustomLabel>,
 
-    /// Which LocalQueues get metrics.
+    /// The LocalQueues that get metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_queue_metrics: Option<LocalQueueMetrics>,
 }
@@ -168,7 +168,7 @@ pub struct ControllerMetricsCustomLabel {
     /// The Prometheus label name after the `custom_` prefix.
     pub name: String,
 
-    /// The label key to read the value from; defaults to `name`.
+    /// The label key to read the value from. Defaults to `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_label_key: Option<String>,
 
@@ -198,7 +198,7 @@ pub struct WaitForPodsReady {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_admission: Option<bool>,
 
-    /// How evicted workloads are requeued.
+    /// The requeue settings for evicted workloads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requeuing_strategy: Option<RequeuingStrategy>,
 
@@ -257,7 +257,7 @@ pub struct Integrations {
     )]
     pub external_frameworks: Vec<String>,
 
-    /// Which pods the pod integration manages. Deprecated and dropped by v1beta2, which uses
+    /// The pods that the pod integration manages. Deprecated and dropped by v1beta2, which uses
     /// `managedJobsNamespaceSelector` instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_options: Option<PodIntegrationOptions>,
@@ -271,7 +271,7 @@ pub struct Integrations {
     pub label_keys_to_copy: Vec<String>,
 }
 
-/// Which pods the deprecated pod integration settings select.
+/// The pod selection of the deprecated pod integration settings.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PodIntegrationOptions {
@@ -288,7 +288,7 @@ pub struct PodIntegrationOptions {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueueVisibility {
-    /// How many pending workloads each ClusterQueue shows.
+    /// The number of pending workloads each ClusterQueue shows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_queues: Option<ClusterQueueVisibility>,
 
@@ -301,11 +301,11 @@ pub struct QueueVisibility {
     pub update_interval_seconds: i32,
 }
 
-/// How many pending workloads a ClusterQueue shows in its status.
+/// The number of pending workloads a ClusterQueue shows in its status.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterQueueVisibility {
-    /// The number of pending workloads shown, at most 4000; 0 turns the summary off.
+    /// The number of pending workloads shown, at most 4000. 0 turns the summary off.
     /// Defaults to 10.
     #[serde(
         default,

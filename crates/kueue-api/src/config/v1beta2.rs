@@ -1,7 +1,7 @@
 //! The Kueue manager `Configuration`, `config.kueue.x-k8s.io/v1beta2`.
 //!
 //! Field names and JSON names follow Kueue v0.19.2 (`apis/config/v1beta2`). Go embeds the
-//! controller-manager settings through an inline `ControllerManager` struct; here they are
+//! controller-manager settings through an inline `ControllerManager` struct. Here they are
 //! plain fields of [`Configuration`], so that `serde_ignored` can report every unknown key,
 //! which `#[serde(flatten)]` would hide.
 
@@ -51,7 +51,7 @@ pub struct Configuration {
     #[serde(default, deserialize_with = "null_as_default")]
     pub health: ControllerHealth,
 
-    /// The TCP address that serves pprof; `""` or `"0"` turns it off.
+    /// The TCP address that serves pprof. `""` or `"0"` turns it off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pprof_bind_address: Option<String>,
 
@@ -96,7 +96,7 @@ pub struct Configuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_kueue: Option<MultiKueue>,
 
-    /// Fair sharing between ClusterQueues and Cohorts; unset turns it off.
+    /// Fair sharing between ClusterQueues and Cohorts. Unset turns it off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fair_sharing: Option<FairSharing>,
 
@@ -118,7 +118,7 @@ pub struct Configuration {
     )]
     pub feature_gates: BTreeMap<String, bool>,
 
-    /// When Kueue deletes the objects it manages; unset keeps them.
+    /// The deletion policies for the objects Kueue manages. When unset, Kueue keeps them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_retention_policies: Option<ObjectRetentionPolicies>,
 
@@ -183,7 +183,7 @@ pub struct LeaderElectionConfiguration {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ControllerMetrics {
-    /// The TCP address that serves Prometheus metrics; `"0"` turns them off.
+    /// The TCP address that serves Prometheus metrics. `"0"` turns them off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bind_address: Option<String>,
 
@@ -218,7 +218,7 @@ pub struct ControllerMetricsCustomLabel {
     /// starting with a letter.
     pub name: String,
 
-    /// The label key to read the value from; defaults to `name`. Cannot be combined with
+    /// The label key to read the value from. Defaults to `name`. Cannot be combined with
     /// `sourceAnnotationKey`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_label_key: Option<String>,
@@ -228,14 +228,14 @@ pub struct ControllerMetricsCustomLabel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_annotation_key: Option<String>,
 
-    /// The kind of object to read the value from; defaults to `ClusterQueue`.
+    /// The kind of object to read the value from. Defaults to `ClusterQueue`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_kind: Option<SourceKind>,
 
-    /// The values reported as they are; others are reported as
+    /// The values reported as they are. Others are reported as
     /// `kueue.x-k8s.io/_UNTRACKED_VALUE_`.
     ///
-    /// Workloads need between 1 and 12 values; other kinds allow up to 16, and an empty
+    /// Workloads need between 1 and 12 values. Other kinds allow up to 16, and an empty
     /// list allows every value.
     #[serde(
         default,
@@ -270,7 +270,7 @@ pub struct LocalQueueMetrics {
     )]
     pub enable: bool,
 
-    /// The LocalQueues that get metrics; all of them when unset.
+    /// The LocalQueues that get metrics, all of them when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_queue_selector: Option<LabelSelector>,
 }
@@ -279,15 +279,15 @@ pub struct LocalQueueMetrics {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ControllerHealth {
-    /// The TCP address that serves health probes; `""` or `"0"` turns them off.
+    /// The TCP address that serves health probes. `""` or `"0"` turns them off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_probe_bind_address: Option<String>,
 
-    /// The path of the readiness probe; Kueue uses `readyz` when unset.
+    /// The path of the readiness probe. Kueue uses `readyz` when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub readiness_endpoint_name: Option<String>,
 
-    /// The path of the liveness probe; Kueue uses `healthz` when unset.
+    /// The path of the liveness probe. Kueue uses `healthz` when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liveness_endpoint_name: Option<String>,
 }
@@ -305,7 +305,7 @@ pub struct ControllerConfigurationSpec {
     )]
     pub group_kind_concurrency: BTreeMap<String, i32>,
 
-    /// How long the manager waits for its caches to sync, in nanoseconds; Kueue uses two
+    /// How long the manager waits for its caches to sync, in nanoseconds. Kueue uses two
     /// minutes when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_sync_timeout: Option<i64>,
@@ -330,7 +330,7 @@ pub struct WaitForPodsReady {
     pub requeuing_strategy: Option<RequeuingStrategy>,
 
     /// How long a running workload may stay not ready after a pod failed before it is
-    /// suspended and requeued. Defaults to `timeout`; `"0s"` turns the check off.
+    /// suspended and requeued. Defaults to `timeout`. `"0s"` turns the check off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery_timeout: Option<Duration>,
 }
@@ -343,7 +343,7 @@ pub struct RequeuingStrategy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<RequeuingTimestamp>,
 
-    /// How many times a workload is requeued before Kueue deactivates it; no limit when
+    /// The number of requeues after which Kueue deactivates a workload, with no limit when
     /// unset.
     ///
     /// The n-th requeue waits about `backoffBaseSeconds * 2^(n-1)` seconds plus jitter.
@@ -386,7 +386,7 @@ pub struct MultiKueue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker_lost_timeout: Option<Duration>,
 
-    /// The dispatcher that picks worker clusters; Kueue uses
+    /// The dispatcher that picks worker clusters. Kueue uses
     /// `kueue.x-k8s.io/multikueue-dispatcher-all-at-once` when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dispatcher_name: Option<String>,
@@ -530,8 +530,8 @@ pub struct InternalCertManagement {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TlsOptions {
-    /// The lowest TLS version accepted, named as in Go's `crypto/tls`; Go's default when
-    /// unset.
+    /// The lowest TLS version accepted, named as in Go's `crypto/tls`, with Go's default
+    /// when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_version: Option<String>,
 
@@ -556,7 +556,7 @@ pub struct TlsOptions {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClientConnection {
-    /// The queries per second the client may send; a negative value turns the limit off.
+    /// The queries per second the client may send. A negative value turns the limit off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qps: Option<f32>,
 
@@ -750,7 +750,7 @@ pub enum PreemptionStrategy {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AdmissionFairSharing {
-    /// The time after which the recorded usage of a LocalQueue decays by half; 0 resets it
+    /// The time after which the recorded usage of a LocalQueue decays by half. 0 resets it
     /// at once.
     #[serde(default)]
     pub usage_half_life_time: Duration,
@@ -773,7 +773,7 @@ pub struct AdmissionFairSharing {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectRetentionPolicies {
-    /// When Workloads are deleted; unset keeps them.
+    /// The deletion policy for Workloads. When unset, Kueue keeps them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workloads: Option<WorkloadRetentionPolicy>,
 }
@@ -782,12 +782,12 @@ pub struct ObjectRetentionPolicies {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkloadRetentionPolicy {
-    /// How long after it finishes a Workload is deleted; 0 deletes it at once, unset keeps
+    /// How long after it finishes a Workload is deleted. 0 deletes it at once, unset keeps
     /// it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_finished: Option<Duration>,
 
-    /// How long after Kueue deactivates a Workload it is deleted; 0 deletes it at once,
+    /// How long after Kueue deactivates a Workload it is deleted. 0 deletes it at once,
     /// unset keeps it.
     ///
     /// Deleting the Workload deletes its owner job, and garbage collection may delete

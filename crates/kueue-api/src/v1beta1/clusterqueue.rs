@@ -48,20 +48,21 @@ pub struct ClusterQueueSpec {
     #[schemars(length(max = 16), extend("x-kubernetes-list-type" = "atomic"))]
     pub resource_groups: Vec<ResourceGroup>,
 
-    /// The cohort this ClusterQueue belongs to; v1beta2 calls it `cohortName`.
+    /// The cohort this ClusterQueue belongs to, which v1beta2 calls `cohortName`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 253), regex(pattern = crate::schema::DNS_SUBDOMAIN_PATTERN))]
     pub cohort: Option<String>,
 
-    /// How pending workloads of the same priority are ordered: `StrictFIFO` or
+    /// The order of pending workloads of the same priority: `StrictFIFO` or
     /// `BestEffortFIFO` (the default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = "BestEffortFIFO"))]
     pub queueing_strategy: Option<QueueingStrategy>,
 
     /// The namespaces whose workloads may use this ClusterQueue. When unset, no namespace
-    /// is eligible; `{}` makes every namespace eligible.
+    /// is eligible. `{}` makes every namespace eligible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-kubernetes-map-type" = "atomic"))]
     pub namespace_selector: Option<LabelSelector>,
 
     /// Whether a workload tries the next flavor before borrowing or preempting in the flavor
@@ -70,16 +71,17 @@ pub struct ClusterQueueSpec {
     #[schemars(extend("default" = {}))]
     pub flavor_fungibility: Option<FlavorFungibility>,
 
-    /// When workloads admitted by this ClusterQueue or its cohort may be preempted.
+    /// The conditions under which workloads admitted by this ClusterQueue or its cohort may
+    /// be preempted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = {}))]
     pub preemption: Option<ClusterQueuePreemption>,
 
     /// The AdmissionChecks every workload of this ClusterQueue must pass, on all flavors.
     ///
-    /// v1beta2 has only `admissionChecksStrategy`; the conversion turns this list into it.
+    /// v1beta2 has only `admissionChecksStrategy`. The conversion turns this list into it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(inner(length(min = 1, max = 316)))]
+    #[schemars(inner(length(max = 316)))]
     pub admission_checks: Vec<String>,
 
     /// The admission checks a workload must pass, and the flavors each check applies to.
@@ -111,7 +113,7 @@ optional_spec_serde!(ClusterQueueSpec);
     "message": "preference can only be set when both whenCanBorrow and whenCanPreempt are TryNextFlavor",
 }]))]
 pub struct FlavorFungibility {
-    /// What happens when the workload fits in the current flavor only by borrowing:
+    /// The behavior when the workload fits in the current flavor only by borrowing:
     /// `MayStopSearch` (the default, formerly `Borrow`) or `TryNextFlavor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(
@@ -120,7 +122,7 @@ pub struct FlavorFungibility {
     )]
     pub when_can_borrow: Option<FlavorFungibilityPolicy>,
 
-    /// What happens when the workload fits in the current flavor only by preempting:
+    /// The behavior when the workload fits in the current flavor only by preempting:
     /// `MayStopSearch` (formerly `Preempt`) or `TryNextFlavor` (the default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(
@@ -129,7 +131,7 @@ pub struct FlavorFungibility {
     )]
     pub when_can_preempt: Option<FlavorFungibilityPolicy>,
 
-    /// Which flavor wins when every candidate needs borrowing, preemption or both. Only valid
+    /// The flavor choice when every candidate needs borrowing, preemption or both. Only valid
     /// when both other fields are `TryNextFlavor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preference: Option<FlavorFungibilityPreference>,
@@ -191,7 +193,7 @@ pub struct ClusterQueueStatus {
     #[schemars(transform = crate::schema::remove_default)]
     pub admitted_workloads: i32,
 
-    /// The head of the pending workloads. Deprecated; Kueue no longer fills it.
+    /// The head of the pending workloads. Deprecated. Kueue no longer fills it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_workloads_status: Option<ClusterQueuePendingWorkloadsStatus>,
 

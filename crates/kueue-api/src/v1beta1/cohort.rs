@@ -29,7 +29,7 @@ use crate::v1beta2::{self, FairSharing, ResourceGroup};
 )]
 #[serde(rename_all = "camelCase")]
 pub struct CohortSpec {
-    /// The parent Cohort; unset makes this Cohort the root of its tree.
+    /// The parent Cohort. Unset makes this Cohort the root of its tree.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 253), regex(pattern = crate::schema::DNS_SUBDOMAIN_PATTERN))]
     pub parent_name: Option<String>,

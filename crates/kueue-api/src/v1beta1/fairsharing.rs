@@ -17,7 +17,7 @@ pub struct FairSharingStatus {
     /// to the quota the cohort can lend, divided by the weight.
     pub weighted_share: i64,
 
-    /// The state used by admission fair sharing; only LocalQueues have it.
+    /// The state used by admission fair sharing. Only LocalQueues have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admission_fair_sharing_status: Option<AdmissionFairSharingStatus>,
 }
@@ -34,7 +34,7 @@ pub struct AdmissionFairSharingStatus {
 }
 
 impl From<FairSharingStatus> for v1beta2::FairSharingStatus {
-    /// Keeps the weighted share; v1beta2 has no admission fair sharing state here.
+    /// Keeps the weighted share, because v1beta2 has no admission fair sharing state here.
     fn from(status: FairSharingStatus) -> Self {
         Self {
             weighted_share: status.weighted_share,

@@ -106,7 +106,7 @@ pub struct LocalQueueStatus {
     pub flavor_usage: Vec<LocalQueueFlavorUsage>,
 
     /// The flavors of the backing ClusterQueue that this LocalQueue can use, at most 64.
-    /// Deprecated; v1beta2 drops it.
+    /// Deprecated, and v1beta2 drops it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(
         length(max = 64),

@@ -15,10 +15,10 @@ use crate::v1beta2;
 /// The node label of the hostname topology level.
 const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";
 
-/// The most domains one v1beta2 slice may hold (the `roots` and `individual` limit).
+/// The maximum number of domains in one v1beta2 slice (the `roots` and `individual` limit).
 const MAX_DOMAINS_PER_SLICE: usize = 100_000;
 
-/// The most slices one v1beta2 topology assignment may hold.
+/// The maximum number of slices in one v1beta2 topology assignment.
 const MAX_SLICES: usize = 1_000;
 
 /// The topology domains assigned to the pods of a pod set, one entry per domain.
@@ -122,7 +122,7 @@ fn encode_with_hostname_prefix_runs(
     }
 }
 
-/// Groups consecutive domains with equal keys; no keys means a single run.
+/// Groups consecutive domains with equal keys. No keys means a single run.
 fn split_into_runs<'a>(
     domains: &'a [TopologyDomainAssignment],
     keys: Option<&[&[u8]]>,
@@ -202,7 +202,7 @@ fn index_hostname_prefixes(
 /// Picks a reusable hostname prefix for each domain, trying the longest prefixes first and
 /// shorter ones while the runs would need more than [`MAX_SLICES`] slices.
 ///
-/// A prefix is reusable when at least two hostnames have it; a domain without one gets an
+/// A prefix is reusable when at least two hostnames have it. A domain without one gets an
 /// empty key. Returns `None` when no depth keeps the slice count within the limit.
 fn select_hostname_prefix_keys(
     level_index: usize,
@@ -265,7 +265,7 @@ fn encode_slice(
     };
 
     v1beta2::TopologyAssignmentSlice {
-        // A slice holds at most MAX_DOMAINS_PER_SLICE domains, which fits in an i32.
+        // A slice contains at most MAX_DOMAINS_PER_SLICE domains, which fits in an i32.
         domain_count: i32::try_from(domains.len()).unwrap_or(i32::MAX),
         values_per_level,
         pod_counts,
@@ -453,7 +453,7 @@ mod tests {
 
     #[test]
     fn single_slice_wins_when_smaller() {
-        // Each run holds one hostname, so per-run slices repeat every field and one slice
+        // Each run contains one hostname, so per-run slices repeat every field and one slice
         // is smaller.
         let converted = convert(
             levels(&[HOSTNAME_LABEL]),

@@ -83,13 +83,13 @@ pub struct WorkloadSpec {
     #[schemars(length(max = 253), regex(pattern = crate::schema::DNS_SUBDOMAIN_PATTERN))]
     pub queue_name: Option<String>,
 
-    /// The name of the class that sets the workload's priority; `priorityClassSource` says
-    /// which kind of class it is. v1beta2 replaces both with `priorityClassRef`.
+    /// The name of the class that sets the workload's priority, whose kind
+    /// `priorityClassSource` names. v1beta2 replaces both with `priorityClassRef`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 253), regex(pattern = crate::schema::DNS_SUBDOMAIN_PATTERN))]
     pub priority_class_name: Option<String>,
 
-    /// The priority of the workload in its ClusterQueue; higher values are admitted first.
+    /// The priority of the workload in its ClusterQueue. Higher values are admitted first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
 
@@ -107,8 +107,8 @@ pub struct WorkloadSpec {
     #[schemars(extend("default" = true))]
     pub active: Option<bool>,
 
-    /// The longest time, in seconds, the workload may stay admitted before Kueue deactivates
-    /// it. At least 1; no limit when unset.
+    /// The maximum time, in seconds, the workload may stay admitted before Kueue deactivates
+    /// it. At least 1, and no limit when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub maximum_execution_time_seconds: Option<i32>,
@@ -119,12 +119,15 @@ optional_spec_serde!(WorkloadSpec);
 /// A group of identical pods within a Workload.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(extend("x-kubernetes-validations" = [{
-    "rule": "has(self.minCount) ? self.minCount <= self.count : true",
-    "message": "minCount should be positive and less or equal to count",
-}]))]
+#[schemars(
+    transform = crate::schema::require_template_and_count,
+    extend("x-kubernetes-validations" = [{
+        "rule": "has(self.minCount) ? self.minCount <= self.count : true",
+        "message": "minCount should be positive and less or equal to count",
+    }])
+)]
 pub struct PodSet {
-    /// The pod set's name, unique within the Workload; `main` when not set.
+    /// The pod set's name, unique within the Workload, and `main` when not set.
     #[serde(default = "default_pod_set_name")]
     #[schemars(length(max = 63), regex(pattern = crate::schema::DNS_LABEL_PATTERN))]
     pub name: String,
@@ -142,7 +145,7 @@ pub struct PodSet {
     #[schemars(range(min = 1))]
     pub min_count: Option<i32>,
 
-    /// How the pods of this pod set should be placed in the topology.
+    /// The requested placement of the pods in the topology.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topology_request: Option<PodSetTopologyRequest>,
 }
@@ -172,11 +175,11 @@ pub struct PodSetTopologyRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unconstrained: Option<bool>,
 
-    /// The label that holds each pod's index.
+    /// The label whose value is each pod's index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_index_label: Option<String>,
 
-    /// The label that holds the index of each replicated job in the pod set.
+    /// The label whose value is the index of each replicated job in the pod set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_group_index_label: Option<String>,
 
@@ -278,7 +281,7 @@ pub struct WorkloadStatus {
     pub unhealthy_nodes: Vec<UnhealthyNode>,
 }
 
-/// Where and how a Workload reserved quota, in the v1beta1 form.
+/// The ClusterQueue and flavors in which a Workload reserved quota, in the v1beta1 form.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Admission {
@@ -299,12 +302,20 @@ pub struct Admission {
 #[serde(rename_all = "camelCase")]
 pub struct PodSetAssignment {
     /// The pod set this assignment is for.
-    #[serde(default = "default_pod_set_name")]
-    #[schemars(length(max = 63), regex(pattern = crate::schema::DNS_LABEL_PATTERN))]
+    #[schemars(
+        length(max = 63),
+        regex(pattern = crate::schema::DNS_LABEL_PATTERN),
+        extend("default" = "main")
+    )]
     pub name: String,
 
     /// The ResourceFlavor assigned to each resource.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("additionalProperties" = {
+        "type": "string",
+        "maxLength": 253,
+        "pattern": crate::schema::DNS_SUBDOMAIN_PATTERN,
+    }))]
     pub flavors: BTreeMap<String, String>,
 
     /// The quota charged for the whole pod set, `count` pods included.

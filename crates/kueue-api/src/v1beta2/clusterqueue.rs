@@ -52,7 +52,7 @@ pub struct ClusterQueueSpec {
     #[schemars(length(max = 253), regex(pattern = crate::schema::DNS_SUBDOMAIN_PATTERN))]
     pub cohort_name: Option<String>,
 
-    /// How pending workloads of the same priority are ordered: `StrictFIFO` lets an older
+    /// The order of pending workloads of the same priority: `StrictFIFO` lets an older
     /// workload that does not fit block newer ones, `BestEffortFIFO` (the default) lets newer
     /// workloads that fit go first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,6 +64,7 @@ pub struct ClusterQueueSpec {
     /// When unset, no namespace is eligible. An empty selector `{}` makes every namespace
     /// eligible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-kubernetes-map-type" = "atomic"))]
     pub namespace_selector: Option<LabelSelector>,
 
     /// Whether a workload tries the next flavor before borrowing or preempting in the flavor
@@ -72,7 +73,8 @@ pub struct ClusterQueueSpec {
     #[schemars(extend("default" = {}))]
     pub flavor_fungibility: Option<FlavorFungibility>,
 
-    /// When workloads admitted by this ClusterQueue or its cohort may be preempted.
+    /// The conditions under which workloads admitted by this ClusterQueue or its cohort may
+    /// be preempted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = {}))]
     pub preemption: Option<ClusterQueuePreemption>,
@@ -105,11 +107,11 @@ pub struct ClusterQueueSpec {
 
 optional_spec_serde!(ClusterQueueSpec);
 
-/// How pending workloads of one priority are ordered in a ClusterQueue.
+/// The order of pending workloads of one priority in a ClusterQueue.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
 #[schemars(transform = crate::schema::remove_description)]
 pub enum QueueingStrategy {
-    /// Oldest first; an older workload that does not fit blocks newer ones that would fit.
+    /// Oldest first. An older workload that does not fit blocks newer ones that would fit.
     #[serde(rename = "StrictFIFO")]
     StrictFifo,
     /// Oldest first, but newer workloads that fit may be admitted before an older one that
@@ -124,9 +126,9 @@ pub enum QueueingStrategy {
 pub enum StopPolicy {
     /// The queue admits workloads.
     None,
-    /// No new admissions; reservations are cancelled, admitted workloads run to completion.
+    /// No new admissions. Reservations are cancelled, admitted workloads run to completion.
     Hold,
-    /// No new admissions; reservations are cancelled and admitted workloads are evicted.
+    /// No new admissions. Reservations are cancelled and admitted workloads are evicted.
     HoldAndDrain,
 }
 
@@ -153,7 +155,11 @@ pub struct AdmissionCheckStrategyRule {
     /// The ResourceFlavors that need this check, at most 64. When empty, every workload
     /// admitted by the ClusterQueue needs it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(max = 64), extend("x-kubernetes-list-type" = "set"))]
+    #[schemars(
+        length(max = 64),
+        inner(length(max = 253), regex(pattern = crate::schema::DNS_SUBDOMAIN_PATTERN)),
+        extend("x-kubernetes-list-type" = "set")
+    )]
     pub on_flavors: Vec<String>,
 }
 
@@ -161,10 +167,10 @@ pub struct AdmissionCheckStrategyRule {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConcurrentAdmissionPolicy {
-    /// How an admitted workload may move to a preferred flavor.
+    /// The rules for moving an admitted workload to a preferred flavor.
     ///
     /// Kueue runs one variant of the workload per flavor. Once a variant is admitted the
-    /// workload is admitted; variants on preferred flavors keep trying and the workload
+    /// workload is admitted. Variants on preferred flavors keep trying and the workload
     /// migrates when one of them is admitted. Flavor preference follows the flavor order in
     /// the ClusterQueue.
     pub migration: ConcurrentAdmissionMigration,
@@ -174,7 +180,9 @@ pub struct ConcurrentAdmissionPolicy {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConcurrentAdmissionMigration {
-    /// Whether an admitted workload keeps trying preferred flavors.
+    /// Whether an admitted workload keeps trying preferred flavors: `TryPreferredFlavors`
+    /// (the default) or `RetainFirstAdmission`.
+    #[schemars(extend("maxLength" = 253))]
     pub mode: ConcurrentAdmissionMigrationMode,
 
     /// Limits on which flavors a workload may migrate to.
@@ -252,7 +260,7 @@ pub struct FlavorQuotas {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceQuota {
-    /// The resource name; it must equal the entry at the same position in `coveredResources`.
+    /// The resource name. It must equal the entry at the same position in `coveredResources`.
     pub name: String,
 
     /// The amount of this resource that workloads admitted by this ClusterQueue may use at a
@@ -260,17 +268,18 @@ pub struct ResourceQuota {
     ///
     /// It should reflect the capacity available to jobs, after system components and pods
     /// that Kueue does not manage. In a cohort, the sum of the members' nominal quotas is the
-    /// most that any one member can use.
+    /// maximum that any one member can use.
     pub nominal_quota: Quantity,
 
-    /// The most this ClusterQueue may borrow from unused quota in its cohort, not negative.
+    /// The maximum quota this ClusterQueue may borrow from unused quota in its cohort, not
+    /// negative.
     ///
     /// Unset means no limit. Must be unset when the ClusterQueue has no cohort.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub borrowing_limit: Option<Quantity>,
 
-    /// The most of its unused nominal quota this ClusterQueue lends to its cohort, not
-    /// negative.
+    /// The maximum part of its unused nominal quota that this ClusterQueue lends to its
+    /// cohort, not negative.
     ///
     /// The ClusterQueue keeps `nominalQuota - lendingLimit` for itself. Unset means all of it
     /// can be lent. Must be unset when the ClusterQueue has no cohort.
@@ -367,21 +376,21 @@ pub struct ResourceUsage {
     "message": "preference can only be set when both whenCanBorrow and whenCanPreempt are TryNextFlavor",
 }]))]
 pub struct FlavorFungibility {
-    /// What happens when the workload fits in the current flavor only by borrowing:
+    /// The behavior when the workload fits in the current flavor only by borrowing:
     /// `MayStopSearch` (the default) takes this flavor, `TryNextFlavor` tries the next flavor
     /// first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = "MayStopSearch"))]
     pub when_can_borrow: Option<FlavorFungibilityPolicy>,
 
-    /// What happens when the workload fits in the current flavor only by preempting:
+    /// The behavior when the workload fits in the current flavor only by preempting:
     /// `MayStopSearch` takes this flavor, `TryNextFlavor` (the default) tries the next flavor
     /// first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = "TryNextFlavor"))]
     pub when_can_preempt: Option<FlavorFungibilityPolicy>,
 
-    /// Which flavor wins when every candidate needs borrowing, preemption or both.
+    /// The flavor choice when every candidate needs borrowing, preemption or both.
     ///
     /// `BorrowingOverPreemption`, the behavior when unset, picks the flavor that borrows
     /// from the nearest cohort. `PreemptionOverBorrowing` picks the flavor with the better
@@ -401,7 +410,7 @@ pub enum FlavorFungibilityPolicy {
     TryNextFlavor,
 }
 
-/// Which flavor wins when every candidate needs borrowing, preemption or both.
+/// The flavor choice when every candidate needs borrowing, preemption or both.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
 #[schemars(transform = crate::schema::remove_description)]
 pub enum FlavorFungibilityPreference {
@@ -455,7 +464,7 @@ pub struct ClusterQueuePreemption {
     pub within_cluster_queue: Option<PreemptionPolicy>,
 }
 
-/// Which workloads a pending workload may preempt.
+/// The workloads that a pending workload may preempt.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
 #[schemars(transform = crate::schema::remove_description)]
 pub enum PreemptionPolicy {

@@ -38,7 +38,7 @@ pub struct CohortSpec {
     ///
     /// The members share this quota, and it can be lent to the parent within `lendingLimit`.
     /// `borrowingLimit` bounds how much the subtree borrows from its parent. Both limits need
-    /// a parent; Kueue rejects them on a root Cohort.
+    /// a parent. Kueue rejects them on a root Cohort.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 16), extend("x-kubernetes-list-type" = "atomic"))]
     pub resource_groups: Vec<ResourceGroup>,

@@ -4,7 +4,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// How a ClusterQueue, Cohort or LocalQueue competes for unused quota when fair sharing is on.
+/// The fair sharing weight of a ClusterQueue, Cohort or LocalQueue.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FairSharing {
@@ -28,8 +28,6 @@ pub struct FairSharingStatus {
     ///
     /// 0 means the usage is within nominal quota. A borrowing node with weight 0 reports
     /// 9223372036854775807, the largest possible share.
-    #[serde(default)]
-    #[schemars(transform = crate::schema::remove_default)]
     pub weighted_share: i64,
 }
 

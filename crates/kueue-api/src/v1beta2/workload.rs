@@ -64,7 +64,9 @@ pub struct WorkloadSpec {
     /// The pod sets of the workload, each a group of identical pods.
     ///
     /// Between 1 and 18 pod sets with unique names. They cannot be changed.
+    #[serde(default)]
     #[schemars(
+        transform = crate::schema::remove_default,
         length(min = 1, max = 18),
         extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"])
     )]
@@ -81,7 +83,7 @@ pub struct WorkloadSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_class_ref: Option<PriorityClassRef>,
 
-    /// The priority of the workload in its ClusterQueue; higher values are admitted first.
+    /// The priority of the workload in its ClusterQueue. Higher values are admitted first.
     ///
     /// Kueue copies it from the class in `priorityClassRef`, and it must be set when
     /// `priorityClassRef` is.
@@ -96,8 +98,8 @@ pub struct WorkloadSpec {
     #[schemars(extend("default" = true))]
     pub active: Option<bool>,
 
-    /// The longest time, in seconds, the workload may stay admitted before Kueue deactivates
-    /// it. At least 1; no limit when unset.
+    /// The maximum time, in seconds, the workload may stay admitted before Kueue deactivates
+    /// it. At least 1, and no limit when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub maximum_execution_time_seconds: Option<i32>,
@@ -190,10 +192,13 @@ pub enum PriorityClassKind {
 /// A group of identical pods within a Workload.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(extend("x-kubernetes-validations" = [{
-    "rule": "has(self.minCount) ? self.minCount <= self.count : true",
-    "message": "minCount should be positive and less or equal to count",
-}]))]
+#[schemars(
+    transform = crate::schema::require_template,
+    extend("x-kubernetes-validations" = [{
+        "rule": "has(self.minCount) ? self.minCount <= self.count : true",
+        "message": "minCount should be positive and less or equal to count",
+    }])
+)]
 pub struct PodSet {
     /// The pod set's name, unique within the Workload; `main` when not set.
     #[serde(default = "default_pod_set_name")]
@@ -220,8 +225,7 @@ pub struct PodSet {
     #[schemars(range(min = 1))]
     pub min_count: Option<i32>,
 
-    /// How the pods of this pod set should be placed in the topology, for topology-aware
-    /// scheduling.
+    /// The requested placement of the pods in the topology, for topology-aware scheduling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topology_request: Option<PodSetTopologyRequest>,
 }
@@ -254,13 +258,13 @@ pub struct PodSetTopologyRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unconstrained: Option<bool>,
 
-    /// The label that holds each pod's index, such as
+    /// The label whose value is each pod's index, such as
     /// `kubernetes.io/job-completion-index`, at most 317 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 317))]
     pub pod_index_label: Option<String>,
 
-    /// The label that holds the index of each replicated job in the pod set, such as
+    /// The label whose value is the index of each replicated job in the pod set, such as
     /// `jobset.sigs.k8s.io/job-index`, at most 317 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 317))]
@@ -421,11 +425,18 @@ pub struct WorkloadStatus {
 #[serde(rename_all = "camelCase")]
 pub struct Admission {
     /// The ClusterQueue that reserved the quota.
-    #[schemars(length(max = 253), regex(pattern = crate::schema::DNS_SUBDOMAIN_PATTERN))]
+    #[serde(default)]
+    #[schemars(
+        transform = crate::schema::remove_default,
+        length(max = 253),
+        regex(pattern = crate::schema::DNS_SUBDOMAIN_PATTERN)
+    )]
     pub cluster_queue: String,
 
     /// One assignment per pod set.
+    #[serde(default)]
     #[schemars(
+        transform = crate::schema::remove_default,
         length(max = 18),
         extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"])
     )]
@@ -443,6 +454,11 @@ pub struct PodSetAssignment {
 
     /// The ResourceFlavor assigned to each resource.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("additionalProperties" = {
+        "type": "string",
+        "maxLength": 253,
+        "pattern": crate::schema::DNS_SUBDOMAIN_PATTERN,
+    }))]
     pub flavors: BTreeMap<String, String>,
 
     /// The quota charged for the whole pod set, `count` pods included.
@@ -454,7 +470,7 @@ pub struct PodSetAssignment {
 
     /// The number of pods admitted.
     ///
-    /// Workloads created before Kueue recorded this field lack it; the pod set's `count`
+    /// Workloads created before Kueue recorded this field lack it. The pod set's `count`
     /// applies to them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
@@ -468,6 +484,7 @@ pub struct PodSetAssignment {
     /// The state of a topology request that Kueue computes after quota is reserved, such as
     /// one that waits for a ProvisioningRequest: `Pending` or `Ready`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("maxLength" = 7))]
     pub delayed_topology_request: Option<DelayedTopologyRequestState>,
 }
 
@@ -483,7 +500,7 @@ pub enum DelayedTopologyRequestState {
 
 /// The topology domains assigned to the pods of a pod set.
 ///
-/// The domains are encoded compactly in slices. Each slice holds `domainCount` domains and,
+/// The domains are encoded compactly in slices. Each slice contains `domainCount` domains and,
 /// for every level, either one value shared by all its domains or one value per domain
 /// built from a common prefix, a root and a common suffix.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
@@ -533,7 +550,7 @@ pub struct TopologyAssignmentSlice {
     pub pod_counts: TopologyAssignmentSlicePodCounts,
 }
 
-/// The values of one topology level for the domains of a slice; exactly one field is set.
+/// The values of one topology level for the domains of a slice. Exactly one field is set.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(extend("x-kubernetes-validations" = [{
@@ -574,7 +591,7 @@ pub struct TopologyAssignmentSliceLevelIndividualValues {
     pub roots: Vec<String>,
 }
 
-/// The number of pods in each domain of a slice; exactly one field is set.
+/// The number of pods in each domain of a slice. Exactly one field is set.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(extend("x-kubernetes-validations" = [{
@@ -621,7 +638,7 @@ pub struct WorkloadSchedulingStatsEviction {
     #[schemars(length(max = 316))]
     pub reason: String,
 
-    /// The cause behind the reason, such as `InCohortReclamation` for a preemption; empty
+    /// The cause behind the reason, such as `InCohortReclamation` for a preemption. Empty
     /// when there is none.
     #[schemars(length(max = 316))]
     pub underlying_cause: String,
@@ -657,6 +674,7 @@ pub struct RequeueState {
 /// The state of one admission check for a workload.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(transform = crate::schema::require_last_transition_time)]
 pub struct AdmissionCheckState {
     /// The name of the AdmissionCheck.
     #[schemars(length(min = 1, max = 316))]
@@ -683,7 +701,7 @@ pub struct AdmissionCheckState {
     #[schemars(range(min = 0))]
     pub retry_count: Option<i32>,
 
-    /// Changes to the pod sets that the check asks for before the pods start, at most 18.
+    /// Changes to the pod sets that the check requests before the pods start, at most 18.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 18), extend("x-kubernetes-list-type" = "atomic"))]
     pub pod_set_updates: Vec<PodSetUpdate>,
@@ -693,13 +711,13 @@ pub struct AdmissionCheckState {
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
 #[schemars(transform = crate::schema::remove_description)]
 pub enum CheckState {
-    /// The check has not passed yet; Kueue evaluates it again after quota is reserved.
+    /// The check has not passed yet. Kueue evaluates it again after quota is reserved.
     Pending,
     /// The check passed.
     Ready,
-    /// The check cannot pass now; the workload is evicted if admitted and retried later.
+    /// The check cannot pass now. The workload is evicted if admitted and retried later.
     Retry,
-    /// The check will not pass; the workload is evicted if admitted and deactivated.
+    /// The check will not pass. The workload is evicted if admitted and deactivated.
     Rejected,
 }
 
@@ -785,6 +803,7 @@ pub struct PodSetRequest {
 /// The position of one preemption gate.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(transform = crate::schema::require_last_transition_time)]
 pub struct PreemptionGateState {
     /// The name of the gate.
     #[schemars(length(min = 1, max = 63))]
