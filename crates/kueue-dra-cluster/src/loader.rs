@@ -639,6 +639,26 @@ fn type_field(document: &Value, field: &'static str, origin: &Origin) -> Result<
         })
 }
 
+/// Rewrites a path from `serde_ignored`, such as `resources.?.deviceClassMappings.?.0.sources`,
+/// in the form Kubernetes messages use: `resources.deviceClassMappings[0].sources`. The `?`
+/// segments stand for values read through an `Option`.
+fn field_path(ignored_path: &str) -> String {
+    let mut path = String::new();
+    for segment in ignored_path.split('.').filter(|segment| *segment != "?") {
+        if segment.bytes().all(|byte| byte.is_ascii_digit()) {
+            path.push('[');
+            path.push_str(segment);
+            path.push(']');
+        } else {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(segment);
+        }
+    }
+    path
+}
+
 /// Adds a field prefix to the path of a field error, for documents embedded in another.
 fn prefix_field(error: LoadError, prefix: &str) -> LoadError {
     match error {
@@ -716,7 +736,8 @@ impl Context {
         document: Value,
         unknown_fields: &mut Vec<String>,
     ) -> Result<T, LoadError> {
-        let mut record = |path: serde_ignored::Path<'_>| unknown_fields.push(path.to_string());
+        let mut record =
+            |path: serde_ignored::Path<'_>| unknown_fields.push(field_path(&path.to_string()));
         let ignored = serde_ignored::Deserializer::new(document, &mut record);
         serde_path_to_error::deserialize(ignored).map_err(|error| {
             let field = error.path().to_string();
@@ -779,5 +800,43 @@ impl<T> Collection<T> {
 
     fn into_items(self) -> Vec<T> {
         self.items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignored_path_drops_option_markers() {
+        assert_eq!(
+            field_path("resources.?.deviceClassMappings.?.0.source"),
+            "resources.deviceClassMappings[0].source"
+        );
+    }
+
+    #[test]
+    fn unknown_configuration_field_is_a_warning() {
+        let mut loader = Loader::new("default");
+        let yaml = "\
+apiVersion: config.kueue.x-k8s.io/v1beta2
+kind: Configuration
+resources:
+  deviceClassMappings:
+  - name: example.com/gpu
+    deviceClassNames: [gpu.example.com]
+    deviceClasses: [typo]
+";
+        loader
+            .add_bytes("config.yaml", yaml.as_bytes())
+            .expect("the Configuration loads");
+        let snapshot = loader.finish().expect("the input is consistent");
+
+        assert_eq!(
+            snapshot.warnings,
+            ["config.yaml, document 1: Configuration: unknown field \
+              `resources.deviceClassMappings[0].deviceClasses` ignored"]
+        );
+        assert!(snapshot.configuration.is_some());
     }
 }

@@ -30,13 +30,15 @@ pub struct ObjectRef {
     pub kind: String,
     /// The namespace of a namespaced object.
     pub namespace: Option<String>,
-    /// The object's name; for an object with only `generateName`, that prefix.
+    /// The object's name; for an object with only `generateName`, that prefix; empty for a
+    /// document without a name, such as a Kueue Configuration.
     pub name: String,
 }
 
 impl fmt::Display for ObjectRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.namespace {
+            _ if self.name.is_empty() => f.write_str(&self.kind),
             Some(namespace) => write!(f, "{} {namespace}/{}", self.kind, self.name),
             None => write!(f, "{} {}", self.kind, self.name),
         }
