@@ -71,7 +71,7 @@ pub(crate) struct ExplainArgs {
     pub(crate) fail_on_inadmissible: bool,
 }
 
-/// How results are printed.
+/// The output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Output {
     /// One row per workload.

@@ -21,7 +21,7 @@ pub(crate) struct Report {
     pub(crate) dra_keys: BTreeSet<String>,
 }
 
-/// What Kueue charges one workload, and why.
+/// The explanation of one workload: its charges and its verdict.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct WorkloadReport {

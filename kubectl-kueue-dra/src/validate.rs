@@ -1,5 +1,5 @@
 //! Rejects workloads the apiserver would not have stored: quantities that do not parse and
-//! negative pod counts. Kueue never sees such objects, so there is no charge to explain.
+//! negative pod counts. Such objects never reach Kueue, so there is no charge to explain.
 
 use std::collections::BTreeMap;
 

@@ -56,7 +56,7 @@ fn has_manifest_extension(path: &Path) -> bool {
 /// Splits the bytes of one file into its documents.
 ///
 /// A file whose first non-blank character is `{` or `[` is read as one or more JSON values,
-/// as `kubectl get -o json` writes them; anything else as YAML, where `---` separates
+/// as `kubectl get -o json` writes them. Anything else is read as YAML, where `---` separates
 /// documents. Empty YAML documents are dropped.
 pub(crate) fn split(file: &str, bytes: &[u8]) -> Result<Vec<Value>, LoadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);

@@ -22,7 +22,7 @@ pub enum LoadError {
     NotText {
         /// The path as given.
         path: String,
-        /// Where the first invalid byte is.
+        /// The offset of the first invalid byte.
         detail: String,
     },
 
@@ -42,7 +42,7 @@ pub enum LoadError {
         "{origin}: missing or invalid `{field}`: every Kubernetes object needs `apiVersion` and `kind`"
     )]
     MissingTypeMeta {
-        /// Where the document is.
+        /// The file and document.
         origin: Origin,
         /// `apiVersion` or `kind`.
         field: &'static str,
@@ -51,13 +51,13 @@ pub enum LoadError {
     /// A field of a known kind has a value its type does not allow.
     #[error("{origin}: {object}: field `{field}`: {detail}")]
     Field {
-        /// Where the object is.
+        /// The file and document of the object.
         origin: Origin,
         /// The object, as `Kind namespace/name`.
         object: String,
         /// The field path, such as `spec.template.spec.containers[0].resources`.
         field: String,
-        /// What is wrong with the value.
+        /// The problem with the value.
         detail: String,
     },
 
@@ -66,7 +66,7 @@ pub enum LoadError {
         "{origin}: {object}: apiVersion `{api_version}` is not supported for {kind}: use {supported}"
     )]
     UnsupportedVersion {
-        /// Where the object is.
+        /// The file and document of the object.
         origin: Origin,
         /// The object, as `Kind namespace/name`.
         object: String,
@@ -78,9 +78,9 @@ pub enum LoadError {
         supported: String,
     },
 
-    /// The file named by `--config` holds no Kueue Configuration.
+    /// The file named by `--config` contains no Kueue Configuration.
     #[error(
-        "`{path}` holds no Kueue Configuration: expected a `config.kueue.x-k8s.io` \
+        "`{path}` contains no Kueue Configuration: expected a `config.kueue.x-k8s.io` \
          Configuration document or the `kueue-manager-config` ConfigMap"
     )]
     MissingConfiguration {
@@ -94,9 +94,9 @@ pub enum LoadError {
          remove one, or name the one to use with --config"
     )]
     ConflictingConfigurations {
-        /// Where the first one is.
+        /// The file and document of the first one.
         first: Origin,
-        /// Where the second one is.
+        /// The file and document of the second one.
         second: Origin,
     },
 }

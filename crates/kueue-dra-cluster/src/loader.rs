@@ -22,10 +22,10 @@ use crate::error::LoadError;
 use crate::origin::{ObjectRef, Origin};
 use crate::workloads;
 
-/// The name of the ConfigMap that holds Kueue's Configuration in a real installation.
+/// The name of the ConfigMap that contains Kueue's Configuration in a real installation.
 const KUEUE_CONFIG_MAP: &str = "kueue-manager-config";
 
-/// The ConfigMap key that holds the Configuration document.
+/// The ConfigMap key whose value is the Configuration document.
 const KUEUE_CONFIG_KEY: &str = "controller_manager_config.yaml";
 
 /// The Kueue integration that manages `batch/v1` Jobs.
@@ -51,7 +51,7 @@ pub struct LoadedWorkload {
     pub source_kind: String,
     /// The object read, by kind, namespace and name.
     pub object: ObjectRef,
-    /// Where the object was read from.
+    /// The file and document the object was read from.
     pub origin: Origin,
     /// Plain sentences about how Kueue would treat the object, such as a missing queue label.
     pub notes: Vec<String>,
@@ -570,8 +570,8 @@ impl Loader {
             _ => return Err(context.unsupported(CONFIG_VERSIONS)),
         };
 
-        // NOTE: Kueue decodes its Configuration strictly and refuses to start on an unknown
-        // field; until the release profiles reproduce that error, it is only a warning.
+        // NOTE: Kueue decodes its Configuration strictly and does not start when a field is
+        // unknown. Until the release profiles reproduce that error, it is only a warning.
         for field in unknown_fields {
             self.warnings.push(format!(
                 "{}: {}: unknown field `{field}` ignored",
@@ -677,7 +677,7 @@ fn prefix_field(error: LoadError, prefix: &str) -> LoadError {
     }
 }
 
-/// Notes on why Kueue would not manage a Job or Pod as it stands.
+/// Returns notes on why Kueue would not manage a Job or Pod in its current form.
 fn management_notes(loaded: &LoadedWorkload, configuration: &Configuration) -> Vec<String> {
     let framework = match loaded.source_kind.as_str() {
         "Job" => JOB_FRAMEWORK,

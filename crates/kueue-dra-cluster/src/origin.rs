@@ -1,4 +1,4 @@
-//! Where an object came from, for messages that point the user at it.
+//! The origin of an object, for messages that point the user at it.
 
 use std::fmt;
 
