@@ -61,8 +61,8 @@ pub(crate) struct ExplainArgs {
     #[arg(long)]
     pub(crate) no_headers: bool,
 
-    /// The Kueue release whose behaviour to reproduce, such as `v0.19.2`, `v0.18` or `main`.
-    /// A minor version alone means its newest patch.
+    /// The Kueue release whose behaviour to reproduce, written `v0.19.2`, `0.19.2` or `v0.19`
+    /// (a minor version means its newest patch). This build reproduces v0.19.2 only.
     #[arg(long, value_name = "VERSION", default_value = DEFAULT_VERSION)]
     pub(crate) kueue_version: String,
 

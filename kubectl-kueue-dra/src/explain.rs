@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 use kueue_dra_cluster::Loader;
 
 use crate::cli::{ExplainArgs, Output};
@@ -17,13 +17,15 @@ const EXIT_INADMISSIBLE: u8 = 1;
 
 /// Loads the input, explains every workload and prints the result.
 pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
-    let release = KueueVersion::parse(&args.kueue_version).context("invalid --kueue-version")?;
-    if release.to_string() != DEFAULT_VERSION {
-        // NOTE: the calculator reproduces v0.19.2 only; other releases are accepted and
-        // recorded so that scripts can pin one, but their differences are not modelled yet.
-        eprintln!(
-            "warning: only Kueue {DEFAULT_VERSION} behaviour is reproduced so far; \
-             results for {release} follow {DEFAULT_VERSION}"
+    let version = KueueVersion::parse(&args.kueue_version).context("invalid --kueue-version")?;
+    // NOTE: the calculator reproduces one release so far. Other releases are recognised, so
+    // that a typo and a release not modelled yet get different messages, but they are
+    // rejected rather than explained with another release's rules.
+    if version.to_string() != DEFAULT_VERSION {
+        bail!(
+            "invalid --kueue-version: Kueue {version} is not reproduced yet; this build \
+             reproduces {DEFAULT_VERSION} only, so pass `--kueue-version {DEFAULT_VERSION}` or \
+             leave the flag out"
         );
     }
 
@@ -42,13 +44,16 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     for loaded in &snapshot.workloads {
         validate::check(loaded)?;
     }
+    for warning in validate::removed_feature_gates(&snapshot) {
+        eprintln!("warning: {warning}");
+    }
 
     let namespace = if args.all_namespaces {
         None
     } else {
         args.namespace.as_deref()
     };
-    let report = Report::build(&snapshot, release.to_string(), namespace);
+    let report = Report::build(&snapshot, version.to_string(), namespace);
     if report.workloads.is_empty() {
         match namespace {
             Some(namespace) => eprintln!("No workloads found in namespace {namespace}."),
@@ -58,7 +63,7 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
 
     let rendered = match args.output {
         Output::Table if report.workloads.is_empty() => String::new(),
-        Output::Table => table::render(&report, !args.no_headers),
+        Output::Table => table::render(&report, !args.no_headers, namespace.is_none()),
         Output::Json => {
             let mut json = serde_json::to_string_pretty(&report).context("cannot render JSON")?;
             json.push('\n');

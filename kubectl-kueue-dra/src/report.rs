@@ -16,9 +16,10 @@ pub(crate) struct Report {
     pub(crate) kueue_version: String,
     /// One entry per workload, sorted by namespace, then name.
     pub(crate) workloads: Vec<WorkloadReport>,
-    /// The quota keys that DRA devices are charged under, for the table.
+    /// The mapping names and the DeviceClasses' extended resource names: the keys an
+    /// admitted workload's DRA devices can be recorded under.
     #[serde(skip)]
-    pub(crate) dra_keys: BTreeSet<String>,
+    pub(crate) dra_resource_names: BTreeSet<String>,
 }
 
 /// The explanation of one workload: its charges and its verdict.
@@ -73,11 +74,10 @@ impl Report {
             .collect();
         workloads.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
 
-        let dra_keys = dra_keys(configuration, snapshot, &workloads);
         Self {
             kueue_version,
             workloads,
-            dra_keys,
+            dra_resource_names: dra_resource_names(configuration, snapshot),
         }
     }
 
@@ -135,13 +135,8 @@ fn cluster_queue_of(snapshot: &Snapshot, namespace: &str, local_queue: &str) -> 
         .and_then(|queue| queue.spec.cluster_queue.clone())
 }
 
-/// Collects the quota keys DRA devices can be charged under: mapping names, extended resource
-/// names of DeviceClasses, and every key a charge used.
-fn dra_keys(
-    configuration: &Configuration,
-    snapshot: &Snapshot,
-    workloads: &[WorkloadReport],
-) -> BTreeSet<String> {
+/// Collects the mapping names and the extended resource names of DeviceClasses.
+fn dra_resource_names(configuration: &Configuration, snapshot: &Snapshot) -> BTreeSet<String> {
     let mapping_names = configuration
         .resources
         .iter()
@@ -151,13 +146,5 @@ fn dra_keys(
         .device_classes
         .iter()
         .filter_map(|class| class.spec.extended_resource_name.clone());
-    let charged_keys = workloads
-        .iter()
-        .flat_map(|workload| &workload.explanation.pod_sets)
-        .flat_map(|pod_set| &pod_set.charges)
-        .map(|charge| charge.quota_key.clone());
-    mapping_names
-        .chain(extended_resource_names)
-        .chain(charged_keys)
-        .collect()
+    mapping_names.chain(extended_resource_names).collect()
 }

@@ -1,34 +1,38 @@
 //! The default output: a kubectl-style table with one row per workload.
 
 use comfy_table::{ContentArrangement, Table};
+use kueue_dra_quota::Status;
 
-use crate::report::Report;
+use crate::report::{Report, WorkloadReport};
 
 const HEADERS: [&str; 5] = ["NAMESPACE", "NAME", "STATUS", "DRA CHARGES", "MESSAGE"];
 
 /// Renders the report as kubectl renders `get`: no borders, UPPERCASE headers, three spaces
-/// between columns, no wrapping.
-pub(crate) fn render(report: &Report, with_headers: bool) -> String {
+/// between columns, no wrapping. The NAMESPACE column is left out when one namespace was
+/// requested, as kubectl does.
+pub(crate) fn render(report: &Report, with_headers: bool, with_namespace: bool) -> String {
+    let skipped_columns = usize::from(!with_namespace);
     let mut table = Table::new();
     table
         .load_style(comfy_table::presets::NOTHING)
         .set_content_arrangement(ContentArrangement::Disabled);
     if with_headers {
-        table.set_header(HEADERS);
+        table.set_header(&HEADERS[skipped_columns..]);
     }
 
     for workload in &report.workloads {
         let explanation = &workload.explanation;
-        table.add_row(vec![
+        let row = [
             workload.namespace.clone(),
             workload.name.clone(),
-            format!("{:?}", explanation.status),
+            status_name(explanation.status).to_owned(),
             dra_charges(report, workload),
             explanation.message.replace('\n', " "),
-        ]);
+        ];
+        table.add_row(row[skipped_columns..].to_vec());
     }
 
-    let last = HEADERS.len() - 1;
+    let last = HEADERS.len() - 1 - skipped_columns;
     for (index, column) in table.column_iter_mut().enumerate() {
         column.set_padding((0, if index == last { 0 } else { 3 }));
     }
@@ -41,14 +45,33 @@ pub(crate) fn render(report: &Report, with_headers: bool) -> String {
     rendered
 }
 
+fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Charged => "Charged",
+        Status::Inadmissible => "Inadmissible",
+        Status::Admitted => "Admitted",
+    }
+}
+
 /// Lists the DRA quota keys a workload is charged, as `key=total`, prefixed with the pod set
-/// name when the workload has more than one.
-fn dra_charges(report: &Report, workload: &crate::report::WorkloadReport) -> String {
+/// name when the workload has more than one. A pending workload's DRA keys are those of its
+/// charges. An admitted workload's charge is Kueue's record, which does not say which keys
+/// came from devices, so the keys that a mapping or a DeviceClass names count as DRA keys.
+fn dra_charges(report: &Report, workload: &WorkloadReport) -> String {
     let pod_sets = &workload.explanation.pod_sets;
+    let admitted = workload.explanation.status == Status::Admitted;
     let mut charges = Vec::new();
     for pod_set in pod_sets {
         for (key, total) in &pod_set.total {
-            if !report.dra_keys.contains(key) {
+            let is_dra_key = if admitted {
+                report.dra_resource_names.contains(key)
+            } else {
+                pod_set
+                    .charges
+                    .iter()
+                    .any(|charge| &charge.quota_key == key)
+            };
+            if !is_dra_key {
                 continue;
             }
             if pod_sets.len() > 1 {

@@ -1,12 +1,14 @@
-//! Rejects workloads the apiserver would not have stored: quantities that do not parse and
-//! negative pod counts. Such objects never reach Kueue, so there is no charge to explain.
+//! Rejects workloads the apiserver would not have stored: quantities that do not parse,
+//! negative requests and limits, and negative pod counts. Such objects never reach Kueue, so
+//! there is no charge to explain.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use anyhow::bail;
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use kueue_dra_cluster::LoadedWorkload;
+use kueue_dra_cluster::{LoadedWorkload, Snapshot};
 use kueue_dra_quota::quantity;
 
 /// Checks every quantity and count of a workload, and names the file, document, object and
@@ -22,12 +24,11 @@ pub(crate) fn check(loaded: &LoadedWorkload) -> anyhow::Result<()> {
 
     for (index, pod_set) in loaded.workload.spec.pod_sets.iter().enumerate() {
         let prefix = pod_spec_path(&loaded.source_kind, index);
+        // The loader rejects negative Job parallelism and completions, so a negative count
+        // can only come from a Workload's own field.
         if pod_set.count < 0 {
-            let field = count_path(&loaded.source_kind, index);
-            fail(
-                &field,
-                &format!("invalid value {}: must be 0 or more", pod_set.count),
-            )?;
+            let field = format!("spec.podSets[{index}].count");
+            fail(&field, &negative_count(pod_set.count))?;
         }
         let invalid = pod_set
             .template
@@ -46,12 +47,46 @@ pub(crate) fn check(loaded: &LoadedWorkload) -> anyhow::Result<()> {
         .filter_map(|status| status.admission.as_ref())
         .flat_map(|admission| admission.pod_set_assignments.iter().enumerate());
     for (index, assignment) in assignments {
-        let prefix = format!("status.admission.podSetAssignments[{index}].resourceUsage");
+        let path = format!("status.admission.podSetAssignments[{index}]");
+        if let Some(count) = assignment.count.filter(|count| *count < 0) {
+            fail(&format!("{path}.count"), &negative_count(count))?;
+        }
+        let prefix = format!("{path}.resourceUsage");
         if let Some((field, detail)) = invalid_quantity(&assignment.resource_usage, &prefix) {
             fail(&field, &detail)?;
         }
     }
     Ok(())
+}
+
+/// The gate names Kueue v0.18 renamed, with their new names. Kueue v0.19 no longer knows the
+/// old names and does not start when the Configuration sets one.
+const RENAMED_GATES: [(&str, &str); 2] = [
+    ("DynamicResourceAllocation", "KueueDRAIntegration"),
+    (
+        "DRAExtendedResources",
+        "KueueDRAIntegrationExtendedResource",
+    ),
+];
+
+/// Returns a warning for each feature gate the Configuration sets under a name Kueue v0.19.2
+/// no longer knows.
+// TODO: reject such a Configuration as Kueue does at start-up, for every release and every
+// gate name, instead of warning about the two renamed DRA gates.
+pub(crate) fn removed_feature_gates(snapshot: &Snapshot) -> Vec<String> {
+    let Some((configuration, origin)) = &snapshot.configuration else {
+        return Vec::new();
+    };
+    RENAMED_GATES
+        .iter()
+        .filter(|(old, _)| configuration.feature_gates.contains_key(*old))
+        .map(|(old, new)| {
+            format!(
+                "{origin}: Configuration: field `featureGates.{old}`: Kueue v0.19.2 does not \
+                 start with this gate, which v0.18 renamed to `{new}`; set `{new}` instead"
+            )
+        })
+        .collect()
 }
 
 /// Returns the path of a pod set's pod spec in the object it was read from.
@@ -63,12 +98,9 @@ fn pod_spec_path(source_kind: &str, index: usize) -> String {
     }
 }
 
-/// Returns the path of the field a pod set's count comes from.
-fn count_path(source_kind: &str, index: usize) -> String {
-    match source_kind {
-        "Job" => "spec.parallelism".to_owned(),
-        _ => format!("spec.podSets[{index}].count"),
-    }
+/// Returns the message for a negative pod count.
+fn negative_count(count: i32) -> String {
+    format!("invalid value {count}: must be 0 or more")
 }
 
 fn invalid_pod_quantity(spec: &PodSpec, prefix: &str) -> Option<(String, String)> {
@@ -101,7 +133,22 @@ fn invalid_container_quantity(container: &Container, path: &str) -> Option<(Stri
         ("limits", &resources.limits),
     ];
     lists.into_iter().find_map(|(list_name, list)| {
-        invalid_quantity(list.as_ref()?, &format!("{path}.resources.{list_name}"))
+        let list = list.as_ref()?;
+        let prefix = format!("{path}.resources.{list_name}");
+        invalid_quantity(list, &prefix).or_else(|| negative_quantity(list, &prefix))
+    })
+}
+
+/// Returns the path and message of the first negative quantity of a container's requests or
+/// limits, which the apiserver rejects.
+fn negative_quantity(list: &BTreeMap<String, Quantity>, prefix: &str) -> Option<(String, String)> {
+    list.iter().find_map(|(name, value)| {
+        let parsed = quantity::Quantity::parse(&value.0).ok()?;
+        let detail = format!(
+            "invalid value `{}`: must be greater than or equal to 0",
+            value.0
+        );
+        (parsed.sign() == Ordering::Less).then(|| (format!("{prefix}.{name}"), detail))
     })
 }
 

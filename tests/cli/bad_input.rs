@@ -213,10 +213,100 @@ metadata:
 spec:
   podSets:
   - name: main
-    count: 9223372036854775808
+    count: 2147483648
     template: {}
 ",
         "error: <stdin>, document 1: Workload default/huge: field `spec.podSets[0].count`: \
-         invalid value: integer `9223372036854775808`, expected i32\n",
+         invalid value: integer `2147483648`, expected i32\n",
+    );
+}
+
+#[test]
+fn negative_request_names_the_field() {
+    assert_rejected(
+        "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: negative
+spec:
+  containers:
+  - name: main
+    resources:
+      requests:
+        cpu: -1
+",
+        "error: <stdin>, document 1: Pod default/negative: field \
+         `spec.containers[0].resources.requests.cpu`: invalid value `-1`: must be greater than \
+         or equal to 0\n",
+    );
+}
+
+#[test]
+fn negative_completions_names_the_field() {
+    assert_rejected(
+        "\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: sample
+spec:
+  parallelism: 2
+  completions: -1
+  template: {}
+",
+        "error: <stdin>, document 1: Job default/sample: field `spec.completions`: invalid \
+         value -1: must be 0 or more\n",
+    );
+}
+
+#[test]
+fn negative_device_count_names_the_field() {
+    assert_rejected(
+        "\
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata:
+  name: gpus
+spec:
+  spec:
+    devices:
+      requests:
+      - name: gpu
+        exactly:
+          deviceClassName: gpu.example.com
+          count: -3
+",
+        "error: <stdin>, document 1: ResourceClaimTemplate default/gpus: field \
+         `spec.spec.devices.requests[0].exactly.count`: invalid value -3: must be greater than \
+         zero\n",
+    );
+}
+
+#[test]
+fn list_items_must_be_a_list() {
+    assert_rejected(
+        "apiVersion: v1\nkind: List\nitems: {}\n",
+        "error: <stdin>, document 1: List: field `items`: expected a list of objects\n",
+    );
+}
+
+#[test]
+fn configuration_in_config_map_with_old_version() {
+    assert_rejected(
+        "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kueue-manager-config
+  namespace: kueue-system
+data:
+  controller_manager_config.yaml: |
+    apiVersion: config.kueue.x-k8s.io/v1alpha1
+    kind: Configuration
+",
+        "error: <stdin>, document 1: ConfigMap kueue-system/kueue-manager-config: field \
+         `data[controller_manager_config.yaml]`: expected a document with `kind: Configuration` \
+         and `apiVersion: config.kueue.x-k8s.io/v1beta2` (or `v1beta1`)\n",
     );
 }

@@ -27,7 +27,6 @@ pub fn binary() -> &'static Path {
             .package("kubectl-kueue-dra")
             .bin("kubectl-kueue_dra")
             .current_release()
-            .current_target()
             .run()
             .expect("the plugin builds")
             .path()

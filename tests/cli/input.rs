@@ -74,18 +74,49 @@ fn standard_input_is_read_with_dash() {
 }
 
 #[test]
-fn pod_limits_become_requests() {
+fn pod_limits_reach_the_extended_resource_path() {
+    // Kueue takes the extended-resource path only for requests, and the apiserver copies a
+    // Pod's limits into its requests, so a limits-only Pod is charged through its DeviceClass.
+    let device_class = "\
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata:
+  name: gpu.example.com
+spec:
+  extendedResourceName: example.com/gpu
+";
+    let pod = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: limits-only
+spec:
+  containers:
+  - name: main
+    resources:
+      limits:
+        example.com/gpu: 2
+";
+    let output = run_with_stdin(
+        &["explain", "-f", "-", "-o", "json"],
+        Some(&stdin_input(&[device_class, pod])),
+    );
+    let pod_set = &json(&output)["workloads"][0]["podSets"][0];
+    assert_eq!(pod_set["charges"][0]["path"], "ExtendedResource");
+    assert_eq!(pod_set["total"]["example.com/gpu"], "2");
+}
+
+#[test]
+fn generated_names_never_collide() {
     let input = stdin_input(&[
         MAPPING_CONFIGURATION,
         TWO_GPU_TEMPLATE,
-        &pod("name: trainer-0"),
+        &pod("generateName: trainer-"),
+        &pod("generateName: trainer-"),
     ]);
     let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(&input));
-    let document = json(&output);
-    assert_eq!(
-        document["workloads"][0]["podSets"][0]["perPod"]["cpu"],
-        "500m"
-    );
+    assert_eq!(output.stderr, "");
+    assert_eq!(json(&output)["workloads"].as_array().map(Vec::len), Some(2));
 }
 
 #[test]
@@ -246,20 +277,150 @@ fn two_different_configurations_name_both_places() {
 
 #[test]
 fn config_flag_takes_the_place_of_input_configurations() {
-    let output = run(&[
-        "explain",
-        "-f",
-        "examples/resource-claim-template/job.yaml",
-        "-f",
-        "examples/resource-claim-template/deviceclass.yaml",
-        "--config",
-        "examples/resource-claim-template/configuration.yaml",
-        "-o",
-        "json",
-    ]);
+    let unmapped = "apiVersion: config.kueue.x-k8s.io/v1beta2\nkind: Configuration\n";
+    let output = run_with_stdin(
+        &[
+            "explain",
+            "-f",
+            "examples/resource-claim-template/job.yaml",
+            "-f",
+            "-",
+            "--config",
+            "examples/resource-claim-template/configuration.yaml",
+            "-o",
+            "json",
+        ],
+        Some(unmapped),
+    );
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(
+        output.stderr,
+        "warning: <stdin>, document 1: Configuration ignored: --config names \
+         examples/resource-claim-template/configuration.yaml\n"
+    );
+    let pod_set = &json(&output)["workloads"][0]["podSets"][0];
+    assert_eq!(pod_set["total"]["example.com/gpu"], "3");
+}
+
+#[test]
+fn config_flag_reads_standard_input() {
+    let output = run_with_stdin(
+        &[
+            "explain",
+            "-f",
+            "examples/resource-claim-template/job.yaml",
+            "--config",
+            "-",
+            "-o",
+            "json",
+        ],
+        Some(MAPPING_CONFIGURATION),
+    );
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
     let pod_set = &json(&output)["workloads"][0]["podSets"][0];
     assert_eq!(pod_set["total"]["example.com/gpu"], "3");
+}
+
+#[test]
+fn config_file_objects_are_skipped_with_a_note() {
+    let input = stdin_input(&[MAPPING_CONFIGURATION, &pod("name: trainer-0")]);
+    let output = run_with_stdin(
+        &[
+            "explain",
+            "-f",
+            "examples/resource-claim-template/job.yaml",
+            "--config",
+            "-",
+        ],
+        Some(&input),
+    );
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(
+        output.stderr,
+        "warning: <stdin>, document 2: skipped Pod default/trainer-0: the --config file is read \
+         only for the Kueue Configuration; pass other objects with -f\n"
+    );
+}
+
+#[test]
+fn config_file_with_two_configurations_is_rejected() {
+    let other = MAPPING_CONFIGURATION.replace("example.com/gpu", "gpus");
+    let input = stdin_input(&[MAPPING_CONFIGURATION, &other]);
+    let output = run_with_stdin(
+        &[
+            "explain",
+            "-f",
+            "examples/resource-claim-template/job.yaml",
+            "--config",
+            "-",
+        ],
+        Some(&input),
+    );
+    assert_eq!(output.code, Some(2));
+    assert!(
+        output
+            .stderr
+            .starts_with("error: two different Kueue Configurations in the input: "),
+        "stderr: {}",
+        output.stderr
+    );
+}
+
+#[test]
+fn removed_gate_name_gets_a_warning() {
+    let configuration = "\
+apiVersion: config.kueue.x-k8s.io/v1beta2
+kind: Configuration
+featureGates:
+  DynamicResourceAllocation: true
+";
+    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(configuration));
+    assert_eq!(
+        output.stderr,
+        "warning: <stdin>, document 1: Configuration: field \
+         `featureGates.DynamicResourceAllocation`: Kueue v0.19.2 does not start with this gate, \
+         which v0.18 renamed to `KueueDRAIntegration`; set `KueueDRAIntegration` instead\n\
+         No workloads found in the input.\n"
+    );
+}
+
+#[test]
+fn table_without_namespace_column_for_one_namespace() {
+    let output = run(&[
+        "explain",
+        "-f",
+        "examples/resource-claim-template",
+        "-n",
+        "default",
+    ]);
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(
+        output.stdout.lines().next(),
+        Some("NAME                     STATUS    DRA CHARGES         MESSAGE")
+    );
+}
+
+#[test]
+fn table_without_headers() {
+    let output = run(&[
+        "explain",
+        "-f",
+        "examples/resource-claim-template",
+        "--no-headers",
+    ]);
+    assert_eq!(
+        output.stdout,
+        "default   job-sample-dra-rct-job   Charged   example.com/gpu=3\n"
+    );
+}
+
+#[test]
+fn flow_style_yaml_is_read() {
+    let pod =
+        "{apiVersion: v1, kind: Pod, metadata: {name: flow}, spec: {containers: [{name: c}]}}";
+    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(pod));
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(json(&output)["workloads"][0]["name"], "pod-flow");
 }
 
 #[test]
@@ -350,6 +511,24 @@ fn kueue_version_is_recorded() {
     ]);
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
     assert_eq!(json(&output)["kueueVersion"], "v0.19.2");
+}
+
+#[test]
+fn other_kueue_release_is_not_reproduced_yet() {
+    let output = run(&[
+        "explain",
+        "-f",
+        "examples/extended-resource",
+        "--kueue-version",
+        "v0.17.8",
+    ]);
+    assert_eq!(output.code, Some(2));
+    assert_eq!(output.stdout, "");
+    assert_eq!(
+        output.stderr,
+        "error: invalid --kueue-version: Kueue v0.17.8 is not reproduced yet; this build \
+         reproduces v0.19.2 only, so pass `--kueue-version v0.19.2` or leave the flag out\n"
+    );
 }
 
 #[test]

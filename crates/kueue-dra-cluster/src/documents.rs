@@ -10,6 +10,13 @@ use crate::error::LoadError;
 /// The file extensions read from a directory; a file named explicitly is read whatever its name.
 const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 
+/// The most YAML documents one file may contain.
+const MAX_YAML_DOCUMENTS: usize = 1_000_000;
+
+/// The most YAML nodes (mappings, sequences and scalars) one file may contain: about 500 per
+/// Workload, so a file of 100,000 Workloads fits.
+const MAX_YAML_NODES: usize = 100_000_000;
+
 /// Lists the files to read for `path`: the path itself, or for a directory every file with a
 /// YAML or JSON extension below it, in path order so that output does not depend on the
 /// file system.
@@ -36,9 +43,15 @@ pub(crate) fn expand(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
                 source,
             })?;
             let entry_path = entry.path();
-            if entry_path.is_dir() {
+            // Symbolic links to directories are not followed, so a link loop cannot make the
+            // walk endless; links to files are read like files.
+            let file_type = entry.file_type().map_err(|source| LoadError::Read {
+                path: entry_path.display().to_string(),
+                source,
+            })?;
+            if file_type.is_dir() {
                 pending.push(entry_path);
-            } else if has_manifest_extension(&entry_path) {
+            } else if entry_path.is_file() && has_manifest_extension(&entry_path) {
                 files.push(entry_path);
             }
         }
@@ -67,19 +80,58 @@ pub(crate) fn split(file: &str, bytes: &[u8]) -> Result<Vec<Value>, LoadError> {
 
     let looks_like_json = text.trim_start().starts_with(['{', '[']);
     if looks_like_json {
-        return split_json(file, text);
+        // Flow-style YAML such as `{kind: Pod}` also starts with a brace, and YAML reads
+        // JSON too: the YAML reader gets a second chance before the JSON error is reported.
+        return split_json(file, text)
+            .or_else(|json_error| split_yaml(file, text).map_err(|_| json_error));
     }
 
-    let documents: Vec<Value> =
-        serde_saphyr::from_str_multiple(text).map_err(|error| LoadError::Syntax {
+    split_yaml(file, text)
+}
+
+fn split_yaml(file: &str, text: &str) -> Result<Vec<Value>, LoadError> {
+    let documents: Vec<Value> = serde_saphyr::from_str_multiple_with_options(text, yaml_options())
+        .map_err(|error| LoadError::Syntax {
             path: file.to_owned(),
             format: "YAML",
-            detail: error.to_string(),
+            detail: yaml_error_detail(&error),
         })?;
     Ok(documents
         .into_iter()
         .filter(|document| !document.is_null())
         .collect())
+}
+
+/// Returns the YAML reader's options: its default limits guard against hostile input but
+/// stop at 1,024 documents and 250,000 nodes, which a cluster export passes easily.
+fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_documents = MAX_YAML_DOCUMENTS;
+    budget.max_nodes = MAX_YAML_NODES;
+    budget.max_events = 2 * MAX_YAML_NODES;
+
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
+/// Returns the reader's message on one line, without its source snippet or its advice about
+/// its own options.
+pub(crate) fn yaml_error_detail(error: &serde_saphyr::Error) -> String {
+    let message = error.without_snippet().to_string();
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    let message = message.lines().next().unwrap_or_default();
+    let message = message
+        .split_once(", set DuplicateKeyPolicy")
+        .map_or(message, |(before, _)| before);
+    match error.location() {
+        Some(location) => format!(
+            "line {} column {}: {message}",
+            location.line(),
+            location.column()
+        ),
+        None => message.to_owned(),
+    }
 }
 
 fn split_json(file: &str, text: &str) -> Result<Vec<Value>, LoadError> {
@@ -125,6 +177,40 @@ mod tests {
             error.to_string(),
             "`bad.yaml` is not UTF-8 text: invalid byte at offset 6"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn directory_link_loop_is_not_followed() {
+        let directory = tempfile::tempdir().expect("a temporary directory");
+        fs::write(directory.path().join("a.yaml"), "kind: Pod\n").expect("file written");
+        std::os::unix::fs::symlink(directory.path(), directory.path().join("loop"))
+            .expect("link created");
+
+        let files = expand(directory.path()).expect("the directory is readable");
+        assert_eq!(files, [directory.path().join("a.yaml")]);
+    }
+
+    #[test]
+    fn flow_style_yaml_is_not_json() {
+        let documents = split("a.yaml", b"{kind: Pod, apiVersion: v1}").expect("valid YAML");
+        assert_eq!(documents[0]["kind"], "Pod");
+    }
+
+    #[test]
+    fn duplicate_key_message_is_one_line() {
+        let error = split("dup.yaml", b"metadata:\n  name: a\n  name: b\n").expect_err("duplicate");
+        assert_eq!(
+            error.to_string(),
+            "`dup.yaml` is not valid YAML: line 3 column 3: duplicate mapping key: name"
+        );
+    }
+
+    #[test]
+    fn many_documents_are_read() {
+        let text = "kind: Pod\n---\n".repeat(2_000);
+        let documents = split("many.yaml", text.as_bytes()).expect("within the limits");
+        assert_eq!(documents.len(), 2_000);
     }
 
     #[test]

@@ -36,7 +36,7 @@
 
 #![deny(missing_docs)]
 
-mod defaults;
+mod apiserver;
 mod documents;
 mod error;
 mod loader;

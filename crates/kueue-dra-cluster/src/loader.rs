@@ -16,8 +16,8 @@ use kueue_api::v1beta2::{ClusterQueue, Cohort, LocalQueue, ResourceFlavor, Workl
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::defaults;
-use crate::documents;
+use crate::apiserver;
+use crate::documents::{self, yaml_error_detail};
 use crate::error::LoadError;
 use crate::origin::{ObjectRef, Origin};
 use crate::workloads;
@@ -96,6 +96,8 @@ pub struct Snapshot {
 #[derive(Debug)]
 pub struct Loader {
     default_namespace: String,
+    /// Set while reading the `--config` file, where only the Configuration is used.
+    configuration_only: bool,
     explicit_configuration: Option<(Configuration, Origin)>,
     configurations: Vec<(Configuration, Origin)>,
     workloads: Collection<LoadedWorkload>,
@@ -118,6 +120,7 @@ impl Loader {
     pub fn new(default_namespace: &str) -> Self {
         Self {
             default_namespace: default_namespace.to_owned(),
+            configuration_only: false,
             explicit_configuration: None,
             configurations: Vec::new(),
             workloads: Collection::default(),
@@ -151,14 +154,8 @@ impl Loader {
     }
 
     /// Reads every document from `reader`; `name` stands for it in messages.
-    pub fn add_reader(&mut self, name: &str, mut reader: impl Read) -> Result<(), LoadError> {
-        let mut bytes = Vec::new();
-        reader
-            .read_to_end(&mut bytes)
-            .map_err(|source| LoadError::Read {
-                path: name.to_owned(),
-                source,
-            })?;
+    pub fn add_reader(&mut self, name: &str, reader: impl Read) -> Result<(), LoadError> {
+        let bytes = read_all(name, reader)?;
         self.add_bytes(name, &bytes)
     }
 
@@ -179,18 +176,22 @@ impl Loader {
     /// `kueue-manager-config` ConfigMap. It takes the place of any Configuration in the other
     /// inputs.
     pub fn set_configuration_file(&mut self, path: &Path) -> Result<(), LoadError> {
-        let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
-            path: file.clone(),
-            source,
-        })?;
+        let (file, bytes) = if path == Path::new("-") {
+            (STDIN.to_owned(), read_all(STDIN, std::io::stdin().lock())?)
+        } else {
+            let file = path.display().to_string();
+            let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+                path: file.clone(),
+                source,
+            })?;
+            (file, bytes)
+        };
 
         let mut scratch = Loader::new(&self.default_namespace);
+        scratch.configuration_only = true;
         scratch.add_bytes(&file, &bytes)?;
         let configuration = scratch
-            .configurations
-            .into_iter()
-            .next()
+            .resolve_configuration()?
             .ok_or_else(|| LoadError::MissingConfiguration { path: file.clone() })?;
         self.warnings.extend(scratch.warnings);
         self.explicit_configuration = Some(configuration);
@@ -258,17 +259,36 @@ impl Loader {
         let api_version = type_field(&document, "apiVersion", &origin)?;
         let kind = type_field(&document, "kind", &origin)?;
 
-        let list_items = document.get("items").and_then(Value::as_array);
-        if let (true, Some(items)) = (kind.ends_with("List"), list_items) {
+        if let (true, Some(items)) = (kind.ends_with("List"), document.get("items")) {
+            let Some(items) = items.as_array() else {
+                return Err(LoadError::Field {
+                    object: kind,
+                    field: "items".to_owned(),
+                    detail: "expected a list of objects".to_owned(),
+                    origin,
+                });
+            };
             return self.add_list_items(items, &api_version, &kind, &origin);
         }
 
         let (group, version) = split_api_version(&api_version);
         let context = Context {
             object: self.object_ref(&document, &kind, group),
+            generated_name: has_generated_name(&document),
             origin,
             api_version: api_version.clone(),
         };
+        let is_configuration = (group, kind.as_str()) == (CONFIG_GROUP, "Configuration")
+            || (group, kind.as_str()) == ("", "ConfigMap");
+        if self.configuration_only && !is_configuration {
+            self.warnings.push(format!(
+                "{}: skipped {}: the --config file is read only for the Kueue Configuration; \
+                 pass other objects with -f",
+                context.origin, context.object
+            ));
+            return Ok(());
+        }
+
         let used = match group {
             KUEUE_GROUP => self.add_kueue_object(document, &context, version)?,
             RESOURCE_GROUP => self.add_dra_object(document, &context, version)?,
@@ -390,7 +410,12 @@ impl Loader {
                     .metadata
                     .namespace
                     .clone_from(&context.object.namespace);
-                defaults::default_claim_spec(&mut template.spec.spec);
+                apiserver::default_claim_spec(&mut template.spec.spec);
+                if let Some((field, detail)) =
+                    apiserver::invalid_claim_spec(&template.spec.spec, "spec.spec")
+                {
+                    return Err(context.field_error(&field, &detail));
+                }
                 self.resource_claim_templates
                     .insert(template, context, &mut self.warnings);
             }
@@ -400,7 +425,10 @@ impl Loader {
                     .metadata
                     .namespace
                     .clone_from(&context.object.namespace);
-                defaults::default_claim_spec(&mut claim.spec);
+                apiserver::default_claim_spec(&mut claim.spec);
+                if let Some((field, detail)) = apiserver::invalid_claim_spec(&claim.spec, "spec") {
+                    return Err(context.field_error(&field, &detail));
+                }
                 self.resource_claims
                     .insert(claim, context, &mut self.warnings);
             }
@@ -434,13 +462,24 @@ impl Loader {
                     return Err(context.unsupported("`batch/v1`"));
                 }
                 let job: Job = context.decode(document)?;
+                let spec = job.spec.as_ref();
+                let counts = [
+                    ("spec.parallelism", spec.and_then(|spec| spec.parallelism)),
+                    ("spec.completions", spec.and_then(|spec| spec.completions)),
+                ];
+                for (field, count) in counts {
+                    if let Some(count) = count.filter(|count| *count < 0) {
+                        let detail = format!("invalid value {count}: must be 0 or more");
+                        return Err(context.field_error(field, &detail));
+                    }
+                }
                 let workload = workloads::from_job(job, &context.namespace());
                 self.add_workload(workload, context);
             }
             ("", "Pod") => {
                 let mut pod: Pod = context.decode(document)?;
                 if let Some(spec) = pod.spec.as_mut() {
-                    defaults::default_pod_requests(spec);
+                    apiserver::default_pod_requests(spec);
                 }
                 let workload = workloads::from_pod(pod, &context.namespace());
                 self.add_workload(workload, context);
@@ -517,29 +556,38 @@ impl Loader {
         }
 
         let config_map: ConfigMap = context.decode(document)?;
-        let field = format!("data.{KUEUE_CONFIG_KEY}");
+        let field = format!("data[{KUEUE_CONFIG_KEY}]");
         let Some(text) = config_map
             .data
             .as_ref()
             .and_then(|data| data.get(KUEUE_CONFIG_KEY))
         else {
-            return Err(context.field_error(&field, "missing: it holds the Kueue Configuration"));
+            return Err(context.field_error(
+                &field,
+                "missing: put the Kueue Configuration document under this key",
+            ));
         };
 
-        let embedded: Value = serde_saphyr::from_str(text)
-            .map_err(|error| context.field_error(&field, &format!("invalid YAML: {error}")))?;
+        let embedded: Value = serde_saphyr::from_str(text).map_err(|error| {
+            context.field_error(
+                &field,
+                &format!("invalid YAML: {}", yaml_error_detail(&error)),
+            )
+        })?;
         let api_version = embedded
             .get("apiVersion")
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
         let (group, version) = split_api_version(&api_version);
-        if group != CONFIG_GROUP
-            || embedded.get("kind").and_then(Value::as_str) != Some("Configuration")
-        {
+        let is_configuration = group == CONFIG_GROUP
+            && matches!(version, "v1beta2" | "v1beta1")
+            && embedded.get("kind").and_then(Value::as_str) == Some("Configuration");
+        if !is_configuration {
             return Err(context.field_error(
                 &field,
-                "expected a document with `apiVersion: config.kueue.x-k8s.io/v1beta2` and `kind: Configuration`",
+                "expected a document with `kind: Configuration` and `apiVersion: \
+                 config.kueue.x-k8s.io/v1beta2` (or `v1beta1`)",
             ));
         }
 
@@ -610,6 +658,28 @@ const KUEUE_VERSIONS: &str = "`kueue.x-k8s.io/v1beta2` or `kueue.x-k8s.io/v1beta
 const CONFIG_VERSIONS: &str = "`config.kueue.x-k8s.io/v1beta2` or `config.kueue.x-k8s.io/v1beta1`";
 const RESOURCE_VERSIONS: &str = "`resource.k8s.io/v1` or `resource.k8s.io/v1beta2`";
 
+fn has_generated_name(document: &Value) -> bool {
+    let metadata = document.get("metadata");
+    let field = |name: &str| {
+        metadata
+            .and_then(|metadata| metadata.get(name))
+            .and_then(Value::as_str)
+            .is_some_and(|value| !value.is_empty())
+    };
+    !field("name") && field("generateName")
+}
+
+fn read_all(name: &str, mut reader: impl Read) -> Result<Vec<u8>, LoadError> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|source| LoadError::Read {
+            path: name.to_owned(),
+            source,
+        })?;
+    Ok(bytes)
+}
+
 /// Returns whether objects of a kind live in a namespace. Kinds this tool does not read are
 /// treated as namespaced, which only changes how a skipped object is named.
 fn is_namespaced(group: &str, kind: &str) -> bool {
@@ -670,7 +740,7 @@ fn prefix_field(error: LoadError, prefix: &str) -> LoadError {
         } => LoadError::Field {
             origin,
             object,
-            field: format!("{prefix}: {field}"),
+            field: format!("{prefix}.{field}"),
             detail,
         },
         other => other,
@@ -714,6 +784,9 @@ fn management_notes(loaded: &LoadedWorkload, configuration: &Configuration) -> V
 struct Context {
     origin: Origin,
     object: ObjectRef,
+    /// Whether the object has only `generateName`, so that the apiserver would give it a
+    /// unique name and it can replace no other object.
+    generated_name: bool,
     api_version: String,
 }
 
@@ -784,6 +857,10 @@ impl<T> Default for Collection<T> {
 
 impl<T> Collection<T> {
     fn insert(&mut self, item: T, context: Context, warnings: &mut Vec<String>) {
+        if context.generated_name {
+            self.items.push(item);
+            return;
+        }
         if let Some((position, first_origin)) = self.positions.get_mut(&context.object) {
             warnings.push(format!(
                 "{} is defined twice, in {first_origin} and in {}: the second one is used",

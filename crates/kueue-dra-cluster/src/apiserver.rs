@@ -1,5 +1,6 @@
-//! The defaults the apiserver applies before Kueue reads an object, so that objects read from
-//! files look as they would in a cluster.
+//! The defaults and checks the apiserver applies before Kueue reads an object, so that objects
+//! read from files look as they would in a cluster, and objects a cluster would reject are
+//! rejected here too.
 
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 use k8s_openapi::api::resource::v1::{DeviceSubRequest, ExactDeviceRequest, ResourceClaimSpec};
@@ -46,6 +47,36 @@ fn defaulted_mode_and_count(mode: Option<String>, count: Option<i64>) -> (String
         count
     };
     (mode, count)
+}
+
+/// Returns the field and problem of the first device request in `spec` that the apiserver
+/// would reject: an `ExactCount` request whose count is not positive, or a request without a
+/// DeviceClass. `prefix` is the path of `spec` in its object.
+pub(crate) fn invalid_claim_spec(
+    spec: &ResourceClaimSpec,
+    prefix: &str,
+) -> Option<(String, String)> {
+    let requests = spec.devices.as_ref()?.requests.as_ref()?;
+    for (index, request) in requests.iter().enumerate() {
+        let Some(exactly) = request.exactly.as_ref() else {
+            continue;
+        };
+        let path = format!("{prefix}.devices.requests[{index}].exactly");
+        if exactly.device_class_name.is_empty() {
+            return Some((
+                format!("{path}.deviceClassName"),
+                "required value".to_owned(),
+            ));
+        }
+        let count = exactly.count.unwrap_or(0);
+        if exactly.allocation_mode.as_deref() == Some(EXACT_COUNT) && count <= 0 {
+            return Some((
+                format!("{path}.count"),
+                format!("invalid value {count}: must be greater than zero"),
+            ));
+        }
+    }
+    None
 }
 
 /// Copies each container's limits into the requests it leaves unset, as the apiserver does
@@ -106,6 +137,53 @@ mod tests {
             defaulted_mode_and_count(Some("All".to_owned()), None),
             ("All".to_owned(), None)
         );
+    }
+
+    fn claim_spec(request: &serde_json::Value) -> ResourceClaimSpec {
+        let mut spec: ResourceClaimSpec =
+            serde_json::from_value(serde_json::json!({"devices": {"requests": [request]}}))
+                .expect("valid claim spec");
+        default_claim_spec(&mut spec);
+        spec
+    }
+
+    #[test]
+    fn negative_device_count_is_invalid() {
+        let spec = claim_spec(&serde_json::json!({
+            "name": "gpu",
+            "exactly": {"deviceClassName": "gpu.example.com", "count": -3}
+        }));
+        assert_eq!(
+            invalid_claim_spec(&spec, "spec"),
+            Some((
+                "spec.devices.requests[0].exactly.count".to_owned(),
+                "invalid value -3: must be greater than zero".to_owned()
+            ))
+        );
+    }
+
+    #[test]
+    fn missing_device_class_is_invalid() {
+        let spec = claim_spec(&serde_json::json!({
+            "name": "gpu",
+            "exactly": {"deviceClassName": ""}
+        }));
+        assert_eq!(
+            invalid_claim_spec(&spec, "spec"),
+            Some((
+                "spec.devices.requests[0].exactly.deviceClassName".to_owned(),
+                "required value".to_owned()
+            ))
+        );
+    }
+
+    #[test]
+    fn defaulted_request_is_valid() {
+        let spec = claim_spec(&serde_json::json!({
+            "name": "gpu",
+            "exactly": {"deviceClassName": "gpu.example.com"}
+        }));
+        assert_eq!(invalid_claim_spec(&spec, "spec"), None);
     }
 
     #[test]
