@@ -536,3 +536,32 @@ fn default_kueue_version_is_the_newest_release() {
     let output = run(&["explain", "-f", "examples/extended-resource", "-o", "json"]);
     assert_eq!(json(&output)["kueueVersion"], "v0.19.2");
 }
+
+#[test]
+fn misspelt_field_gets_a_warning() {
+    let job = "\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: typo
+  labels:
+    kueue.x-k8s.io/queue-name: user-queue
+spec:
+  template:
+    spec:
+      containers:
+      - name: main
+        resouces:
+          requests:
+            cpu: 1
+status:
+  fieldOfANewerRelease: 1
+";
+    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(job));
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(
+        output.stderr,
+        "warning: <stdin>, document 1: Job default/typo: unknown field \
+         `spec.template.spec.containers[0].resouces` ignored\n"
+    );
+}

@@ -328,26 +328,32 @@ impl Loader {
         match context.object.kind.as_str() {
             "Workload" => {
                 let workload: Workload = if v1beta1 {
-                    context.decode::<v1beta1::Workload>(document)?.into()
+                    context
+                        .decode::<v1beta1::Workload>(document, &mut self.warnings)?
+                        .into()
                 } else {
-                    context.decode(document)?
+                    context.decode(document, &mut self.warnings)?
                 };
                 self.add_workload(workload, context);
             }
             "ClusterQueue" => {
                 let queue: ClusterQueue = if v1beta1 {
-                    context.decode::<v1beta1::ClusterQueue>(document)?.into()
+                    context
+                        .decode::<v1beta1::ClusterQueue>(document, &mut self.warnings)?
+                        .into()
                 } else {
-                    context.decode(document)?
+                    context.decode(document, &mut self.warnings)?
                 };
                 self.cluster_queues
                     .insert(queue, context, &mut self.warnings);
             }
             "LocalQueue" => {
                 let mut queue: LocalQueue = if v1beta1 {
-                    context.decode::<v1beta1::LocalQueue>(document)?.into()
+                    context
+                        .decode::<v1beta1::LocalQueue>(document, &mut self.warnings)?
+                        .into()
                 } else {
-                    context.decode(document)?
+                    context.decode(document, &mut self.warnings)?
                 };
                 queue
                     .metadata
@@ -357,18 +363,22 @@ impl Loader {
             }
             "ResourceFlavor" => {
                 let flavor: ResourceFlavor = if v1beta1 {
-                    context.decode::<v1beta1::ResourceFlavor>(document)?.into()
+                    context
+                        .decode::<v1beta1::ResourceFlavor>(document, &mut self.warnings)?
+                        .into()
                 } else {
-                    context.decode(document)?
+                    context.decode(document, &mut self.warnings)?
                 };
                 self.resource_flavors
                     .insert(flavor, context, &mut self.warnings);
             }
             "Cohort" => {
                 let cohort: Cohort = if v1beta1 {
-                    context.decode::<v1beta1::Cohort>(document)?.into()
+                    context
+                        .decode::<v1beta1::Cohort>(document, &mut self.warnings)?
+                        .into()
                 } else {
-                    context.decode(document)?
+                    context.decode(document, &mut self.warnings)?
                 };
                 self.cohorts.insert(cohort, context, &mut self.warnings);
             }
@@ -400,12 +410,13 @@ impl Loader {
 
         match kind {
             "DeviceClass" => {
-                let class: DeviceClass = context.decode(document)?;
+                let class: DeviceClass = context.decode(document, &mut self.warnings)?;
                 self.device_classes
                     .insert(class, context, &mut self.warnings);
             }
             "ResourceClaimTemplate" => {
-                let mut template: ResourceClaimTemplate = context.decode(document)?;
+                let mut template: ResourceClaimTemplate =
+                    context.decode(document, &mut self.warnings)?;
                 template
                     .metadata
                     .namespace
@@ -420,7 +431,7 @@ impl Loader {
                     .insert(template, context, &mut self.warnings);
             }
             "ResourceClaim" => {
-                let mut claim: ResourceClaim = context.decode(document)?;
+                let mut claim: ResourceClaim = context.decode(document, &mut self.warnings)?;
                 claim
                     .metadata
                     .namespace
@@ -433,7 +444,7 @@ impl Loader {
                     .insert(claim, context, &mut self.warnings);
             }
             _ => {
-                let slice: ResourceSlice = context.decode(document)?;
+                let slice: ResourceSlice = context.decode(document, &mut self.warnings)?;
                 self.resource_slices
                     .insert(slice, context, &mut self.warnings);
             }
@@ -461,7 +472,7 @@ impl Loader {
                 if version != "v1" {
                     return Err(context.unsupported("`batch/v1`"));
                 }
-                let job: Job = context.decode(document)?;
+                let job: Job = context.decode(document, &mut self.warnings)?;
                 let spec = job.spec.as_ref();
                 let counts = [
                     ("spec.parallelism", spec.and_then(|spec| spec.parallelism)),
@@ -477,7 +488,7 @@ impl Loader {
                 self.add_workload(workload, context);
             }
             ("", "Pod") => {
-                let mut pod: Pod = context.decode(document)?;
+                let mut pod: Pod = context.decode(document, &mut self.warnings)?;
                 if let Some(spec) = pod.spec.as_mut() {
                     apiserver::default_pod_requests(spec);
                 }
@@ -485,7 +496,7 @@ impl Loader {
                 self.add_workload(workload, context);
             }
             ("", "LimitRange") if version == "v1" => {
-                let mut range: LimitRange = context.decode(document)?;
+                let mut range: LimitRange = context.decode(document, &mut self.warnings)?;
                 range
                     .metadata
                     .namespace
@@ -493,7 +504,7 @@ impl Loader {
                 self.limit_ranges.insert(range, context, &mut self.warnings);
             }
             ("node.k8s.io", "RuntimeClass") if version == "v1" => {
-                let class: RuntimeClass = context.decode(document)?;
+                let class: RuntimeClass = context.decode(document, &mut self.warnings)?;
                 self.runtime_classes
                     .insert(class, context, &mut self.warnings);
             }
@@ -555,7 +566,7 @@ impl Loader {
             return Ok(());
         }
 
-        let config_map: ConfigMap = context.decode(document)?;
+        let config_map: ConfigMap = context.decode(document, &mut self.warnings)?;
         let field = format!("data[{KUEUE_CONFIG_KEY}]");
         let Some(text) = config_map
             .data
@@ -621,10 +632,7 @@ impl Loader {
         // NOTE: Kueue decodes its Configuration strictly and does not start when a field is
         // unknown. Until the release profiles reproduce that error, it is only a warning.
         for field in unknown_fields {
-            self.warnings.push(format!(
-                "{}: {}: unknown field `{field}` ignored",
-                context.origin, context.object
-            ));
+            self.warnings.push(context.unknown_field_warning(&field));
         }
         Ok(configuration)
     }
@@ -795,15 +803,30 @@ impl Context {
         self.object.namespace.clone().unwrap_or_default()
     }
 
-    fn decode<T: DeserializeOwned>(&self, document: Value) -> Result<T, LoadError> {
-        serde_path_to_error::deserialize(document).map_err(|error| {
-            let field = error.path().to_string();
-            self.field_error(&field, &error.into_inner().to_string())
-        })
+    /// Decodes `document` as `T`, adding a warning for each field `T` does not have outside
+    /// `status`: a typo such as `resouces` would otherwise vanish without a trace, while a
+    /// newer cluster's status fields are no concern of this tool.
+    fn decode<T: DeserializeOwned>(
+        &self,
+        document: Value,
+        warnings: &mut Vec<String>,
+    ) -> Result<T, LoadError> {
+        let mut unknown_fields = Vec::new();
+        let decoded = self.decode_lenient(document, &mut unknown_fields)?;
+        // Types derived with kube's `CustomResource` read `apiVersion` and `kind` without
+        // keeping them, which serde_ignored reports as ignored.
+        let reported = unknown_fields.into_iter().filter(|field| {
+            let in_status = field == "status" || field.starts_with("status.");
+            !in_status && field != "apiVersion" && field != "kind"
+        });
+        for field in reported {
+            warnings.push(self.unknown_field_warning(&field));
+        }
+        Ok(decoded)
     }
 
-    /// Decodes like [`Context::decode`], and lists the fields the type does not have instead
-    /// of failing on them.
+    /// Decodes `document` as `T`, and lists the fields `T` does not have instead of failing
+    /// on them.
     fn decode_lenient<T: DeserializeOwned>(
         &self,
         document: Value,
@@ -816,6 +839,13 @@ impl Context {
             let field = error.path().to_string();
             self.field_error(&field, &error.into_inner().to_string())
         })
+    }
+
+    fn unknown_field_warning(&self, field: &str) -> String {
+        format!(
+            "{}: {}: unknown field `{field}` ignored",
+            self.origin, self.object
+        )
     }
 
     fn field_error(&self, field: &str, detail: &str) -> LoadError {
