@@ -2,17 +2,20 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use k8s_openapi::api::core::v1::PodSpec;
+use k8s_openapi::api::core::v1::{LimitRange, PodSpec};
+use k8s_openapi::api::node::v1::RuntimeClass;
 use k8s_openapi::api::resource::v1::ResourceClaimTemplate;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
 use kueue_api::config::Configuration;
 use kueue_api::v1beta2::{Admission, Workload};
 use kueue_dra_index::DeviceClassIndex;
 
+use crate::adjust::{adjust_resources, admissibility_message};
 use crate::claims::{DraContext, PodSetDra, resolve_claim_templates};
 use crate::explanation::{Explanation, PodSetCharge, Status};
 use crate::extended::{requests_backed_extended_resource, resolve_extended_resources};
 use crate::field::{FieldError, aggregate_message, has_internal_error};
+use crate::limit_range::LimitRangeSummary;
 use crate::quantity::{ResourceFormatter, resource_value};
 use crate::release::{FeatureGates, Release};
 use crate::requests::{
@@ -35,7 +38,10 @@ const DRA_DISABLED_MESSAGE: &str =
 /// The calculator reproduces Kueue v0.19.2's device-count accounting: container requests as
 /// Kubernetes' `PodRequests` sums them, `excludeResourcePrefixes`, `transformations`, devices
 /// requested through ResourceClaimTemplates, and extended resources that DeviceClasses back.
-/// It does no I/O: every object it reads is passed in.
+/// Before it sums requests it adjusts each pod template as Kueue's `AdjustResources` does:
+/// RuntimeClass overhead ([`Calculator::with_runtime_classes`]), the defaults of the
+/// namespace's LimitRanges ([`Calculator::with_limit_ranges`]), then limits copied into
+/// missing requests. It does no I/O: every object it reads is passed in.
 ///
 /// Objects are read as Kueue reads them from the API server, so API defaults must already be
 /// applied. A template request without `allocationMode` is read as the empty mode, which
@@ -74,6 +80,10 @@ pub struct Calculator<'a> {
     config: &'a Configuration,
     index: &'a DeviceClassIndex,
     templates: &'a [ResourceClaimTemplate],
+    limit_ranges: &'a [LimitRange],
+    /// `None` until the caller sets RuntimeClasses, so that a note can say whether a class
+    /// is missing or none were given.
+    runtime_classes: Option<&'a [RuntimeClass]>,
     gates: FeatureGates,
     formatter: ResourceFormatter,
 }
@@ -101,7 +111,9 @@ impl<'a> Calculator<'a> {
     /// settings.
     ///
     /// `templates` are all the ResourceClaimTemplates known, in any namespace; a Workload's
-    /// claims are looked up in its own namespace (`default` when it has none).
+    /// claims are looked up in its own namespace (`default` when it has none). Until
+    /// [`Calculator::with_limit_ranges`] and [`Calculator::with_runtime_classes`] are called,
+    /// no namespace has LimitRanges and RuntimeClass overhead is not charged.
     #[must_use]
     pub fn new(
         config: &'a Configuration,
@@ -113,9 +125,33 @@ impl<'a> Calculator<'a> {
             config,
             index,
             templates,
+            limit_ranges: &[],
+            runtime_classes: None,
             gates: FeatureGates::resolve(release, &config.feature_gates),
             formatter: ResourceFormatter::default(),
         }
+    }
+
+    /// Sets the LimitRanges known, in any namespace. A Workload is adjusted by those of its
+    /// own namespace (`default` when it has none), as Kueue does.
+    ///
+    /// LimitRanges are read as the API server stores them. The calculator fills a missing
+    /// `Container` `default` from `max`, then a missing `defaultRequest` from `default` and
+    /// then `min`. Objects read from files therefore give the same charge as objects read
+    /// from a cluster.
+    #[must_use]
+    pub fn with_limit_ranges(mut self, limit_ranges: &'a [LimitRange]) -> Self {
+        self.limit_ranges = limit_ranges;
+        self
+    }
+
+    /// Sets the RuntimeClasses known. A pod template that names a RuntimeClass and sets no
+    /// `overhead` is charged the class's `overhead.podFixed` per pod, as Kueue does. A class
+    /// missing from `runtime_classes` adds nothing to the charge and gets a note.
+    #[must_use]
+    pub fn with_runtime_classes(mut self, runtime_classes: &'a [RuntimeClass]) -> Self {
+        self.runtime_classes = Some(runtime_classes);
+        self
     }
 
     /// Returns the feature gates the calculator applies.
@@ -129,6 +165,14 @@ impl<'a> Calculator<'a> {
     /// An admitted Workload reports the usage recorded in `status.admission`. A pending one
     /// is computed as Kueue would compute it, or reported `Inadmissible` with Kueue's exact
     /// condition message. Quantities that do not parse are left out and named in `notes`.
+    ///
+    /// Inadmissible comes from one of two places in Kueue. DRA processing rejects the
+    /// Workload before it is queued, and then no pod set carries a charge. Otherwise the
+    /// scheduler rejects a queued Workload whose requests exceed their limits or fall
+    /// outside a LimitRange's `min` and `max`. Then the pod sets carry the requests Kueue
+    /// computed, because it also writes them to `status.resourceRequests`. That verdict
+    /// assumes the ClusterQueue exists, is active and selects the Workload's namespace,
+    /// which Kueue checks first.
     #[must_use]
     pub fn explain(&self, workload: &Workload) -> Explanation {
         let mut notes = Vec::new();
@@ -190,14 +234,24 @@ impl<'a> Calculator<'a> {
             notes.push("The Workload is on hold (QuotaReserved is False with reason OnHold), so Kueue does not queue it.".to_owned());
         }
 
-        // NOTE: Kueue also adds RuntimeClass overhead and LimitRange defaults here; neither is
-        // an input yet, so only limits are copied into missing requests.
+        // Kueue adjusts every pending Workload before it computes requests, on every path
+        // that queues it, whether or not DRA processing runs.
+        let namespace_ranges = self
+            .limit_ranges
+            .iter()
+            .filter(|range| range.metadata.namespace.as_deref().unwrap_or("default") == namespace);
+        let limit_ranges = LimitRangeSummary::summarize(namespace_ranges, &mut notes);
         let adjusted: Vec<PodResources> = pod_sets
             .iter()
             .map(|pod_set| {
-                let mut pod = pod_set.raw.clone();
-                pod.use_limits_as_missing_requests();
-                pod
+                adjust_resources(
+                    &pod_set.raw,
+                    pod_set.spec,
+                    pod_set.name,
+                    self.runtime_classes,
+                    &limit_ranges,
+                    &mut notes,
+                )
             })
             .collect();
 
@@ -211,6 +265,23 @@ impl<'a> Calculator<'a> {
 
         let charges = self.pending_charges(&pod_sets, &adjusted, dra.as_ref(), &mut notes);
         deduplicate(&mut notes);
+
+        // The scheduler checks only the Workloads it takes from a queue.
+        // NOTE: with UnadmittedWorkloadsObservability on, Kueue's workload controller repeats
+        // these checks on the Workload as written, without LimitRange defaults or limits
+        // copied into requests unless DRA processing ran, so its condition can differ from
+        // the scheduler's and the two can alternate. This reproduces the scheduler's.
+        let rejection = admissibility_message(&adjusted, &limit_ranges);
+        if let Some(message) = rejection.filter(|_| self.queueable(workload)) {
+            return Explanation {
+                status: Status::Inadmissible,
+                reason: self.gates.resource_validation_reason().to_owned(),
+                message: truncate_condition_message(&message),
+                retried: false,
+                notes,
+                pod_sets: charges,
+            };
+        }
 
         Explanation {
             status: Status::Charged,
@@ -324,6 +395,30 @@ impl<'a> Calculator<'a> {
             total,
             charges,
         }
+    }
+
+    /// Returns whether Kueue's `IsAdmissible` lets a pending Workload into a queue: it is
+    /// active, not finished, not on hold, not gated by an annotation, has no quota
+    /// reservation and waits for no replacement pods.
+    fn queueable(&self, workload: &Workload) -> bool {
+        let conditions = workload
+            .status
+            .as_ref()
+            .map_or(&[][..], |status| status.conditions.as_slice());
+        let gated = self.gates.admission_gated_by
+            && workload
+                .metadata
+                .annotations
+                .as_ref()
+                .and_then(|annotations| annotations.get("kueue.x-k8s.io/admission-gated-by"))
+                .is_some_and(|gated_by| !gated_by.is_empty());
+
+        workload.spec.active != Some(false)
+            && !gated
+            && !on_hold(workload)
+            && !condition_is_true(conditions, "Finished")
+            && !condition_is_true(conditions, "QuotaReserved")
+            && !condition_is_true(conditions, "WaitingForReplacementPods")
     }
 
     fn inadmissible(

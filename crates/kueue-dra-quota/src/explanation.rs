@@ -30,7 +30,9 @@ pub struct Explanation {
 pub enum Status {
     /// Kueue computes this charge for the pending Workload.
     Charged,
-    /// Kueue sets QuotaReserved=False on the Workload.
+    /// Kueue sets QuotaReserved=False on the Workload. The pod sets carry no charge when DRA
+    /// processing rejected it, and the computed requests when the scheduler's resource
+    /// checks did.
     Inadmissible,
     /// The Workload has a quota reservation, so the charge is the one recorded at admission.
     Admitted,

@@ -77,6 +77,8 @@ pub enum BadValue {
     Int(i64),
     /// A Go `bool`.
     Bool(bool),
+    /// A `[]ResourceName`, printed as a JSON array such as `["cpu","memory"]`.
+    ResourceNames(Vec<String>),
 }
 
 impl fmt::Display for BadValue {
@@ -88,6 +90,10 @@ impl fmt::Display for BadValue {
             Self::TypedString(text) => formatter.write_str(&go_json_string(text)),
             Self::Int(value) => write!(formatter, "{value}"),
             Self::Bool(value) => write!(formatter, "{value}"),
+            Self::ResourceNames(names) => {
+                let items: Vec<String> = names.iter().map(|name| go_json_string(name)).collect();
+                write!(formatter, "[{}]", items.join(","))
+            }
         }
     }
 }
@@ -427,6 +433,10 @@ mod tests {
         );
         assert_eq!(BadValue::Int(-3).to_string(), "-3");
         assert_eq!(BadValue::Bool(true).to_string(), "true");
+        assert_eq!(
+            BadValue::ResourceNames(vec!["cpu".to_owned(), "memory".to_owned()]).to_string(),
+            "[\"cpu\",\"memory\"]"
+        );
         assert_eq!(
             FieldError::duplicate("a", BadValue::String("x".to_owned())).to_string(),
             "a: Duplicate value: \"x\""

@@ -5,8 +5,10 @@
 //! ResourceClaimTemplates, and [`Calculator::explain`] returns an [`Explanation`] for one
 //! Workload: the per-pod and total charge of each pod set with the DRA charges behind it, or
 //! the exact message Kueue writes when it marks the Workload inadmissible. The behaviour is
-//! that of Kueue v0.19.2 for device counts. Counter and capacity sources and CEL selectors
-//! are not evaluated yet, and the explanation's notes name each one that matters.
+//! that of Kueue v0.19.2 for device counts, with the namespace's LimitRange defaults and
+//! RuntimeClass overhead applied when [`Calculator::with_limit_ranges`] and
+//! [`Calculator::with_runtime_classes`] supply them. Counter and capacity sources and CEL
+//! selectors are not evaluated yet, and the explanation's notes name each one that matters.
 //!
 //! The crate is pure: no I/O and no Kubernetes client. Quantities are computed exactly, as
 //! apimachinery does, with integers and arbitrary-precision decimals ([`Quantity`]).
@@ -61,12 +63,14 @@
 
 #![deny(missing_docs)]
 
+mod adjust;
 mod calculator;
 mod claims;
 mod error;
 mod explanation;
 mod extended;
 pub mod field;
+mod limit_range;
 pub mod quantity;
 mod release;
 mod requests;

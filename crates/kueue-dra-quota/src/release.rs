@@ -39,6 +39,9 @@ pub struct FeatureGates {
     /// `UnadmittedWorkloadsObservability`: the QuotaReserved reason is `Misconfigured`
     /// instead of `Inadmissible`.
     pub unadmitted_workloads_observability: bool,
+    /// `AdmissionGatedBy`: a Workload with a non-empty `kueue.x-k8s.io/admission-gated-by`
+    /// annotation is kept out of the queues.
+    pub admission_gated_by: bool,
 }
 
 impl FeatureGates {
@@ -55,6 +58,7 @@ impl FeatureGates {
                 partitionable_devices: true,
                 consumable_capacity: false,
                 unadmitted_workloads_observability: false,
+                admission_gated_by: true,
             },
         };
         let gate = |name: &str, default: bool| overrides.get(name).copied().unwrap_or(default);
@@ -80,6 +84,7 @@ impl FeatureGates {
                 "UnadmittedWorkloadsObservability",
                 defaults.unadmitted_workloads_observability,
             ),
+            admission_gated_by: gate("AdmissionGatedBy", defaults.admission_gated_by),
         }
     }
 
@@ -90,6 +95,17 @@ impl FeatureGates {
             "Misconfigured"
         } else {
             "Inadmissible"
+        }
+    }
+
+    /// Returns the QuotaReserved reason Kueue's scheduler writes when a Workload's requests
+    /// exceed their limits or a LimitRange's bounds.
+    #[must_use]
+    pub fn resource_validation_reason(self) -> &'static str {
+        if self.unadmitted_workloads_observability {
+            "Misconfigured"
+        } else {
+            "Pending"
         }
     }
 }
@@ -107,7 +123,9 @@ mod tests {
         assert!(gates.reject_when_dra_disabled);
         assert!(gates.partitionable_devices);
         assert!(!gates.consumable_capacity);
+        assert!(gates.admission_gated_by);
         assert_eq!(gates.inadmissible_reason(), "Inadmissible");
+        assert_eq!(gates.resource_validation_reason(), "Pending");
     }
 
     #[test]
@@ -121,5 +139,6 @@ mod tests {
 
         assert!(!gates.extended_resource);
         assert_eq!(gates.inadmissible_reason(), "Misconfigured");
+        assert_eq!(gates.resource_validation_reason(), "Misconfigured");
     }
 }

@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::{Container, PodSpec, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as ApiQuantity;
 use kueue_api::config::v1beta2::ResourceTransformation;
 
-use crate::quantity::{Format, Quantity};
+use crate::quantity::{Format, Quantity, resource_value};
 
 /// Resource names to parsed quantities, in name order.
 pub(crate) type ResourceList = BTreeMap<String, Quantity>;
@@ -209,10 +209,41 @@ fn max_list(list: &mut ResourceList, other: &ResourceList) {
 }
 
 /// Adds the names of `other` missing from `list`, as Kueue's `MergeResourceListKeepFirst`.
-fn merge_keep_first(list: &mut ResourceList, other: &ResourceList) {
+pub(crate) fn merge_keep_first(list: &mut ResourceList, other: &ResourceList) {
     for (name, quantity) in other {
         list.entry(name.clone()).or_insert_with(|| quantity.clone());
     }
+}
+
+/// Keeps the smaller value per name, the first on a tie, as Kueue's
+/// `MergeResourceListKeepMin`.
+pub(crate) fn merge_keep_min(list: &mut ResourceList, other: &ResourceList) {
+    for (name, quantity) in other {
+        match list.get_mut(name) {
+            Some(existing) if existing.cmp_value(quantity) == Ordering::Greater => {
+                *existing = quantity.clone();
+            }
+            Some(_) => {}
+            None => {
+                list.insert(name.clone(), quantity.clone());
+            }
+        }
+    }
+}
+
+/// Returns, in name order, the resources in both lists whose int64 value in `list` is
+/// greater than in `other`, as Kueue's `GreaterKeys`. Values are compared as
+/// [`resource_value`] computes them, so cpu is compared in whole millicores and the rest in
+/// whole units, each rounded up.
+pub(crate) fn greater_keys(list: &ResourceList, other: &ResourceList) -> Vec<String> {
+    list.iter()
+        .filter(|(name, quantity)| {
+            other
+                .get(name.as_str())
+                .is_some_and(|limit| resource_value(name, quantity) > resource_value(name, limit))
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 /// Keeps the larger value per name, the first on a tie, as Kueue's

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+use k8s_openapi::api::core::v1::LimitRange;
+use k8s_openapi::api::node::v1::RuntimeClass;
 use k8s_openapi::api::resource::v1::{DeviceClass, ResourceClaimTemplate};
 use kueue_api::config::Configuration;
 use kueue_api::v1beta2::Workload;
@@ -52,6 +54,14 @@ pub fn device_classes(yaml: &str) -> Vec<DeviceClass> {
     documents(yaml, "DeviceClass")
 }
 
+pub fn limit_ranges(yaml: &str) -> Vec<LimitRange> {
+    documents(yaml, "LimitRange")
+}
+
+pub fn runtime_classes(yaml: &str) -> Vec<RuntimeClass> {
+    documents(yaml, "RuntimeClass")
+}
+
 pub fn workload(yaml: &str) -> Workload {
     documents(yaml, "Workload").pop().expect("one Workload")
 }
@@ -80,6 +90,32 @@ pub fn explain(
         .device_class_mappings;
     let index = DeviceClassIndex::new(&mappings, classes);
     Calculator::new(config, &index, templates).explain(workload)
+}
+
+/// The cluster objects besides the Workload that a test explains against.
+#[derive(Default)]
+pub struct Cluster {
+    pub classes: Vec<DeviceClass>,
+    pub templates: Vec<ResourceClaimTemplate>,
+    pub limit_ranges: Vec<LimitRange>,
+    /// `None` leaves the calculator without RuntimeClasses.
+    pub runtime_classes: Option<Vec<RuntimeClass>>,
+}
+
+/// Explains `workload` against `config` and every object in `cluster`.
+pub fn explain_in(config: &Configuration, cluster: &Cluster, workload: &Workload) -> Explanation {
+    let mappings = config
+        .resources
+        .clone()
+        .unwrap_or_default()
+        .device_class_mappings;
+    let index = DeviceClassIndex::new(&mappings, &cluster.classes);
+    let mut calculator = Calculator::new(config, &index, &cluster.templates)
+        .with_limit_ranges(&cluster.limit_ranges);
+    if let Some(runtime_classes) = &cluster.runtime_classes {
+        calculator = calculator.with_runtime_classes(runtime_classes);
+    }
+    calculator.explain(workload)
 }
 
 /// A Configuration that maps `gpu.example.com` to `example.com/gpu`.
