@@ -60,7 +60,9 @@ impl Report {
             .as_ref()
             .map_or(&[][..], |resources| &resources.device_class_mappings[..]);
         let index = DeviceClassIndex::new(mappings, &snapshot.device_classes);
-        let calculator = Calculator::new(configuration, &index, &snapshot.resource_claim_templates);
+        let calculator = Calculator::new(configuration, &index, &snapshot.resource_claim_templates)
+            .with_limit_ranges(&snapshot.limit_ranges)
+            .with_runtime_classes(&snapshot.runtime_classes);
 
         let mut workloads: Vec<WorkloadReport> = snapshot
             .workloads

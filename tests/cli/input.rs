@@ -565,3 +565,52 @@ status:
          `spec.template.spec.containers[0].resouces` ignored\n"
     );
 }
+
+#[test]
+fn limit_range_defaults_and_runtime_class_overhead_are_charged() {
+    let input = "\
+apiVersion: v1
+kind: LimitRange
+metadata:
+  name: defaults
+  namespace: team-a
+spec:
+  limits:
+  - type: Container
+    defaultRequest:
+      cpu: 500m
+      memory: 256Mi
+---
+apiVersion: node.k8s.io/v1
+kind: RuntimeClass
+metadata:
+  name: kata
+handler: kata
+overhead:
+  podFixed:
+    cpu: 250m
+    memory: 120Mi
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: defaulted
+  namespace: team-a
+  labels:
+    kueue.x-k8s.io/queue-name: user-queue
+spec:
+  parallelism: 2
+  template:
+    spec:
+      runtimeClassName: kata
+      containers:
+      - name: main
+";
+    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(input));
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    let pod_set = &json(&output)["workloads"][0]["podSets"][0];
+    assert_eq!(pod_set["perPod"]["cpu"], "750m");
+    assert_eq!(pod_set["perPod"]["memory"], "376Mi");
+    assert_eq!(pod_set["total"]["cpu"], "1500m");
+    assert_eq!(pod_set["total"]["memory"], "752Mi");
+}
