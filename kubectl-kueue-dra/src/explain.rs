@@ -41,6 +41,7 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     for warning in &snapshot.warnings {
         eprintln!("warning: {warning}");
     }
+    validate::check_configuration(&snapshot, &version.to_string())?;
     for loaded in &snapshot.workloads {
         validate::check(loaded)?;
     }

@@ -54,7 +54,7 @@ impl Report {
         let configuration = snapshot
             .configuration
             .as_ref()
-            .map_or(&default_configuration, |(configuration, _)| configuration);
+            .map_or(&default_configuration, |loaded| &loaded.configuration);
         let mappings = configuration
             .resources
             .as_ref()

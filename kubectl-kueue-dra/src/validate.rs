@@ -59,6 +59,40 @@ pub(crate) fn check(loaded: &LoadedWorkload) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Rejects a Configuration that Kueue would not start with because a field is unknown:
+/// every release since v0.14 decodes its Configuration strictly and exits with the log
+/// message `Unable to load the configuration` and apimachinery's strict decoding error.
+// NOTE: the field set is that of v0.19.2 for every release, and several unknown fields are
+// listed in the order the YAML reader returns them (keys sorted), where Kueue lists them in
+// document order.
+pub(crate) fn check_configuration(snapshot: &Snapshot, version: &str) -> anyhow::Result<()> {
+    let Some(loaded) = &snapshot.configuration else {
+        return Ok(());
+    };
+    if loaded.unknown_fields.is_empty() {
+        return Ok(());
+    }
+
+    let strict_errors: Vec<String> = loaded
+        .unknown_fields
+        .iter()
+        .map(|field| format!("unknown field {field:?}"))
+        .collect();
+    let location = loaded
+        .field_prefix
+        .as_ref()
+        .map(|prefix| format!("field `{prefix}`: "))
+        .unwrap_or_default();
+    bail!(
+        "{}: {}: {location}Kueue {version} does not start with this Configuration: \
+         Unable to load the configuration: strict decoding error: {}; remove the field or \
+         correct its name",
+        loaded.origin,
+        loaded.object,
+        strict_errors.join(", ")
+    )
+}
+
 /// The gate names Kueue v0.18 renamed, with their new names. Kueue v0.19 no longer knows the
 /// old names and does not start when the Configuration sets one.
 const RENAMED_GATES: [(&str, &str); 2] = [
@@ -74,12 +108,13 @@ const RENAMED_GATES: [(&str, &str); 2] = [
 // TODO: reject such a Configuration as Kueue does at start-up, for every release and every
 // gate name, instead of warning about the two renamed DRA gates.
 pub(crate) fn removed_feature_gates(snapshot: &Snapshot) -> Vec<String> {
-    let Some((configuration, origin)) = &snapshot.configuration else {
+    let Some(loaded) = &snapshot.configuration else {
         return Vec::new();
     };
+    let origin = &loaded.origin;
     RENAMED_GATES
         .iter()
-        .filter(|(old, _)| configuration.feature_gates.contains_key(*old))
+        .filter(|(old, _)| loaded.configuration.feature_gates.contains_key(*old))
         .map(|(old, new)| {
             format!(
                 "{origin}: Configuration: field `featureGates.{old}`: Kueue v0.19.2 does not \

@@ -310,3 +310,45 @@ data:
          and `apiVersion: config.kueue.x-k8s.io/v1beta2` (or `v1beta1`)\n",
     );
 }
+
+#[test]
+fn unknown_configuration_field_stops_kueue() {
+    assert_rejected(
+        "\
+apiVersion: config.kueue.x-k8s.io/v1beta2
+kind: Configuration
+resources:
+  deviceClassMappings:
+  - name: example.com/gpu
+    deviceClassNames: [gpu.example.com]
+    deviceClasses: [typo]
+",
+        "error: <stdin>, document 1: Configuration: Kueue v0.19.2 does not start with this \
+         Configuration: Unable to load the configuration: strict decoding error: unknown field \
+         \"resources.deviceClassMappings[0].deviceClasses\"; remove the field or correct its \
+         name\n",
+    );
+}
+
+#[test]
+fn unknown_field_in_config_map_names_the_key() {
+    assert_rejected(
+        "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kueue-manager-config
+  namespace: kueue-system
+data:
+  controller_manager_config.yaml: |
+    apiVersion: config.kueue.x-k8s.io/v1beta2
+    kind: Configuration
+    featureGate:
+      KueueDRAIntegration: true
+",
+        "error: <stdin>, document 1: ConfigMap kueue-system/kueue-manager-config: field \
+         `data[controller_manager_config.yaml]`: Kueue v0.19.2 does not start with this \
+         Configuration: Unable to load the configuration: strict decoding error: unknown field \
+         \"featureGate\"; remove the field or correct its name\n",
+    );
+}

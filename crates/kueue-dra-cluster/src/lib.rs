@@ -44,5 +44,5 @@ mod origin;
 mod workloads;
 
 pub use error::LoadError;
-pub use loader::{LoadedWorkload, Loader, Snapshot};
+pub use loader::{LoadedConfiguration, LoadedWorkload, Loader, Snapshot};
 pub use origin::{ObjectRef, Origin};

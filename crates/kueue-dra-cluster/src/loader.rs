@@ -57,11 +57,30 @@ pub struct LoadedWorkload {
     pub notes: Vec<String>,
 }
 
+/// The Kueue Configuration read from the input.
+#[derive(Clone, Debug)]
+pub struct LoadedConfiguration {
+    /// The Configuration, converted to v1beta2.
+    pub configuration: Configuration,
+    /// Where it was read from.
+    pub origin: Origin,
+    /// The object it was read from: the Configuration itself or its ConfigMap.
+    pub object: ObjectRef,
+    /// The path of the Configuration inside its object, such as
+    /// `data[controller_manager_config.yaml]` for a ConfigMap; `None` for a Configuration
+    /// document.
+    pub field_prefix: Option<String>,
+    /// The fields the Configuration type does not have, as paths such as
+    /// `resources.deviceClassMappings[0].deviceClasses`, in the order they were read. Kueue
+    /// decodes its Configuration strictly, so it does not start with any of them.
+    pub unknown_fields: Vec<String>,
+}
+
 /// Everything read from the input, with duplicates resolved and defaults applied.
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
     /// The Kueue Configuration, if the input has one, with where it was read.
-    pub configuration: Option<(Configuration, Origin)>,
+    pub configuration: Option<LoadedConfiguration>,
     /// The Workloads to explain, in input order.
     pub workloads: Vec<LoadedWorkload>,
     /// DeviceClasses.
@@ -98,8 +117,8 @@ pub struct Loader {
     default_namespace: String,
     /// Set while reading the `--config` file, where only the Configuration is used.
     configuration_only: bool,
-    explicit_configuration: Option<(Configuration, Origin)>,
-    configurations: Vec<(Configuration, Origin)>,
+    explicit_configuration: Option<LoadedConfiguration>,
+    configurations: Vec<LoadedConfiguration>,
     workloads: Collection<LoadedWorkload>,
     device_classes: Collection<DeviceClass>,
     resource_claim_templates: Collection<ResourceClaimTemplate>,
@@ -205,7 +224,7 @@ impl Loader {
         let default_configuration = Configuration::default();
         let effective = configuration
             .as_ref()
-            .map_or(&default_configuration, |(configuration, _)| configuration);
+            .map_or(&default_configuration, |loaded| &loaded.configuration);
 
         let mut workloads = self.workloads.into_items();
         for loaded in &mut workloads {
@@ -229,12 +248,12 @@ impl Loader {
         })
     }
 
-    fn resolve_configuration(&mut self) -> Result<Option<(Configuration, Origin)>, LoadError> {
+    fn resolve_configuration(&mut self) -> Result<Option<LoadedConfiguration>, LoadError> {
         if let Some(explicit) = self.explicit_configuration.take() {
-            for (_, origin) in &self.configurations {
+            for ignored in &self.configurations {
                 self.warnings.push(format!(
-                    "{origin}: Configuration ignored: --config names {}",
-                    explicit.1.file
+                    "{}: Configuration ignored: --config names {}",
+                    ignored.origin, explicit.origin.file
                 ));
             }
             return Ok(Some(explicit));
@@ -244,11 +263,11 @@ impl Loader {
         let Some(first) = configurations.next() else {
             return Ok(None);
         };
-        for (configuration, origin) in configurations {
-            if configuration != first.0 {
+        for other in configurations {
+            if other.configuration != first.configuration {
                 return Err(LoadError::ConflictingConfigurations {
-                    first: first.1,
-                    second: origin,
+                    first: first.origin,
+                    second: other.origin,
                 });
             }
         }
@@ -464,8 +483,8 @@ impl Loader {
         let context = context.clone();
         match (group, context.object.kind.as_str()) {
             (CONFIG_GROUP, "Configuration") => {
-                let configuration = self.decode_configuration(document, &context, version)?;
-                self.configurations.push((configuration, context.origin));
+                let configuration = decode_configuration(document, &context, version)?;
+                self.configurations.push(configuration);
             }
             ("", "ConfigMap") if version == "v1" => self.add_config_map(document, context)?,
             ("batch", "Job") => {
@@ -606,35 +625,11 @@ impl Loader {
             api_version: api_version.clone(),
             ..context
         };
-        let configuration = self
-            .decode_configuration(embedded, &embedded_context, version)
+        let mut configuration = decode_configuration(embedded, &embedded_context, version)
             .map_err(|error| prefix_field(error, &field))?;
-        self.configurations
-            .push((configuration, embedded_context.origin));
+        configuration.field_prefix = Some(field);
+        self.configurations.push(configuration);
         Ok(())
-    }
-
-    fn decode_configuration(
-        &mut self,
-        document: Value,
-        context: &Context,
-        version: &str,
-    ) -> Result<Configuration, LoadError> {
-        let mut unknown_fields = Vec::new();
-        let configuration = match version {
-            "v1beta2" => context.decode_lenient::<Configuration>(document, &mut unknown_fields)?,
-            "v1beta1" => context
-                .decode_lenient::<config::v1beta1::Configuration>(document, &mut unknown_fields)?
-                .into(),
-            _ => return Err(context.unsupported(CONFIG_VERSIONS)),
-        };
-
-        // NOTE: Kueue decodes its Configuration strictly and does not start when a field is
-        // unknown. Until the release profiles reproduce that error, it is only a warning.
-        for field in unknown_fields {
-            self.warnings.push(context.unknown_field_warning(&field));
-        }
-        Ok(configuration)
     }
 
     fn object_ref(&self, document: &Value, kind: &str, group: &str) -> ObjectRef {
@@ -686,6 +681,30 @@ fn read_all(name: &str, mut reader: impl Read) -> Result<Vec<u8>, LoadError> {
             source,
         })?;
     Ok(bytes)
+}
+
+/// Decodes a Configuration document of `config.kueue.x-k8s.io/<version>` into the v1beta2
+/// type, keeping the fields that the type does not have.
+fn decode_configuration(
+    document: Value,
+    context: &Context,
+    version: &str,
+) -> Result<LoadedConfiguration, LoadError> {
+    let mut unknown_fields = Vec::new();
+    let configuration = match version {
+        "v1beta2" => context.decode_lenient::<Configuration>(document, &mut unknown_fields)?,
+        "v1beta1" => context
+            .decode_lenient::<config::v1beta1::Configuration>(document, &mut unknown_fields)?
+            .into(),
+        _ => return Err(context.unsupported(CONFIG_VERSIONS)),
+    };
+    Ok(LoadedConfiguration {
+        configuration,
+        origin: context.origin.clone(),
+        object: context.object.clone(),
+        field_prefix: None,
+        unknown_fields,
+    })
 }
 
 /// Returns whether objects of a kind live in a namespace. Kinds this tool does not read are
@@ -923,7 +942,7 @@ mod tests {
     }
 
     #[test]
-    fn unknown_configuration_field_is_a_warning() {
+    fn unknown_configuration_field_is_kept() {
         let mut loader = Loader::new("default");
         let yaml = "\
 apiVersion: config.kueue.x-k8s.io/v1beta2
@@ -939,11 +958,11 @@ resources:
             .expect("the Configuration loads");
         let snapshot = loader.finish().expect("the input is consistent");
 
+        let loaded = snapshot.configuration.expect("a Configuration");
         assert_eq!(
-            snapshot.warnings,
-            ["config.yaml, document 1: Configuration: unknown field \
-              `resources.deviceClassMappings[0].deviceClasses` ignored"]
+            loaded.unknown_fields,
+            ["resources.deviceClassMappings[0].deviceClasses"]
         );
-        assert!(snapshot.configuration.is_some());
+        assert_eq!(snapshot.warnings, Vec::<String>::new());
     }
 }
