@@ -958,9 +958,9 @@ resources:
             .expect("the Configuration loads");
         let snapshot = loader.finish().expect("the input is consistent");
 
-        let loaded = snapshot.configuration.expect("a Configuration");
+        let configuration = snapshot.configuration.expect("a Configuration");
         assert_eq!(
-            loaded.unknown_fields,
+            configuration.unknown_fields,
             ["resources.deviceClassMappings[0].deviceClasses"]
         );
         assert_eq!(snapshot.warnings, Vec::<String>::new());
