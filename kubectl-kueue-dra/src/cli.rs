@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::diagnostics::ColorWhen;
 use crate::kueue_version::DEFAULT_VERSION;
 
 /// Explains how Kueue charges Dynamic Resource Allocation (DRA) devices against ClusterQueue
@@ -13,6 +14,11 @@ use crate::kueue_version::DEFAULT_VERSION;
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+
+    /// When to colour `error:` and `warning:` on standard error. `auto` colours them on a
+    /// terminal unless `NO_COLOR` is set or `TERM` is `dumb`.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub(crate) color: ColorWhen,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ use anyhow::{Context as _, bail};
 use kueue_dra_cluster::Loader;
 
 use crate::cli::{ExplainArgs, Output};
+use crate::diagnostics;
 use crate::kueue_version::{DEFAULT_VERSION, KueueVersion};
 use crate::report::Report;
 use crate::table;
@@ -39,14 +40,14 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     }
     let snapshot = loader.finish()?;
     for warning in &snapshot.warnings {
-        eprintln!("warning: {warning}");
+        diagnostics::warning(warning);
     }
     validate::check_configuration(&snapshot, &version.to_string())?;
     for loaded in &snapshot.workloads {
         validate::check(loaded)?;
     }
     for warning in validate::removed_feature_gates(&snapshot) {
-        eprintln!("warning: {warning}");
+        diagnostics::warning(warning);
     }
 
     let namespace = if args.all_namespaces {
@@ -57,8 +58,10 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     let report = Report::build(&snapshot, version.to_string(), namespace);
     if report.workloads.is_empty() {
         match namespace {
-            Some(namespace) => eprintln!("No workloads found in namespace {namespace}."),
-            None => eprintln!("No workloads found in the input."),
+            Some(namespace) => {
+                diagnostics::notice(format_args!("No workloads found in namespace {namespace}."));
+            }
+            None => diagnostics::notice("No workloads found in the input."),
         }
     }
 

@@ -2,6 +2,7 @@
 //! ClusterQueue quota.
 
 mod cli;
+mod diagnostics;
 mod explain;
 mod kueue_version;
 mod report;
@@ -20,6 +21,7 @@ const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    diagnostics::set_color(cli.color);
     let result = match cli.command {
         Command::Explain(args) => explain::run(&args),
     };
@@ -30,7 +32,7 @@ fn main() -> ExitCode {
         Err(error) => {
             // Flush what was printed before the error, then report the whole chain once.
             let _ = io::stdout().flush();
-            eprintln!("error: {error:#}");
+            diagnostics::error(format_args!("{error:#}"));
             ExitCode::from(EXIT_ERROR)
         }
     }
