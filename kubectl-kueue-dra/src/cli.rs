@@ -26,6 +26,49 @@ pub(crate) enum Command {
     /// Show what Kueue charges each workload for its DRA devices, request by request.
     #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
+
+    /// Check the Kueue Configuration as Kueue does at start-up, and against the cluster's
+    /// DeviceClasses, ClusterQueues and workloads, which Kueue never does.
+    #[command(after_help = CHECK_CONFIG_EXAMPLES)]
+    CheckConfig(CheckConfigArgs),
+}
+
+const CHECK_CONFIG_EXAMPLES: &str = "\
+Examples:
+  # Check a Configuration before rolling it out, against manifests of the cluster's objects
+  kubectl kueue-dra check-config --config kueue-config.yaml -f cluster-objects/
+
+  # Fail a CI job on warnings too
+  kubectl kueue-dra check-config --config kueue-config.yaml -f manifests/ --strict -o json";
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckConfigArgs {
+    /// Files or directories of manifests to read, or `-` for standard input: DeviceClasses,
+    /// ClusterQueues, ResourceClaimTemplates and workloads to check the Configuration against.
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub(crate) files: Vec<PathBuf>,
+
+    /// The Kueue Configuration to check: a Configuration document or the
+    /// `kueue-manager-config` ConfigMap. It takes the place of any Configuration in `-f`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
+    pub(crate) output: Output,
+
+    /// Don't print the table's header row.
+    #[arg(long)]
+    pub(crate) no_headers: bool,
+
+    /// The Kueue release whose checks to reproduce, written `v0.19.2`, `0.19.2` or `v0.19`.
+    /// This build reproduces v0.19.2 only.
+    #[arg(long, value_name = "VERSION", default_value = DEFAULT_VERSION)]
+    pub(crate) kueue_version: String,
+
+    /// Exit with code 1 on warnings too, not only on errors.
+    #[arg(long)]
+    pub(crate) strict: bool,
 }
 
 const EXPLAIN_EXAMPLES: &str = "\

@@ -3,12 +3,11 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
-use kueue_dra_cluster::Loader;
+use anyhow::Context as _;
 
 use crate::cli::{ExplainArgs, Output};
 use crate::diagnostics;
-use crate::kueue_version::{DEFAULT_VERSION, KueueVersion};
+use crate::input;
 use crate::report::Report;
 use crate::table;
 use crate::validate;
@@ -18,31 +17,10 @@ const EXIT_INADMISSIBLE: u8 = 1;
 
 /// Loads the input, explains every workload and prints the result.
 pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
-    let version = KueueVersion::parse(&args.kueue_version).context("invalid --kueue-version")?;
-    // NOTE: the calculator reproduces one release so far. Other releases are recognised, so
-    // that a typo and a release not modelled yet get different messages, but they are
-    // rejected rather than explained with another release's rules.
-    if version.to_string() != DEFAULT_VERSION {
-        bail!(
-            "invalid --kueue-version: Kueue {version} is not reproduced yet; this build \
-             reproduces {DEFAULT_VERSION} only, so pass `--kueue-version {DEFAULT_VERSION}` or \
-             leave the flag out"
-        );
-    }
-
+    let version = input::kueue_version(&args.kueue_version)?;
     let default_namespace = args.namespace.as_deref().unwrap_or("default");
-    let mut loader = Loader::new(default_namespace);
-    if let Some(config) = &args.config {
-        loader.set_configuration_file(config)?;
-    }
-    for path in &args.files {
-        loader.add_path(path)?;
-    }
-    let snapshot = loader.finish()?;
-    for warning in &snapshot.warnings {
-        diagnostics::warning(warning);
-    }
-    validate::check_configuration(&snapshot, &version.to_string())?;
+    let snapshot = input::load(&args.files, args.config.as_deref(), default_namespace)?;
+    validate::check_configuration(&snapshot, &version)?;
     for loaded in &snapshot.workloads {
         validate::check(loaded)?;
     }
@@ -55,7 +33,7 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.namespace.as_deref()
     };
-    let report = Report::build(&snapshot, version.to_string(), namespace);
+    let report = Report::build(&snapshot, version, namespace);
     if report.workloads.is_empty() {
         match namespace {
             Some(namespace) => {

@@ -1,9 +1,11 @@
 //! `kubectl kueue-dra`: explains how Kueue charges Dynamic Resource Allocation devices against
 //! ClusterQueue quota.
 
+mod check_config;
 mod cli;
 mod diagnostics;
 mod explain;
+mod input;
 mod kueue_version;
 mod report;
 mod table;
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
     diagnostics::set_color(cli.color);
     let result = match cli.command {
         Command::Explain(args) => explain::run(&args),
+        Command::CheckConfig(args) => check_config::run(&args),
     };
 
     match result {

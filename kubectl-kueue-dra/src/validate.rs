@@ -95,7 +95,7 @@ pub(crate) fn check_configuration(snapshot: &Snapshot, version: &str) -> anyhow:
 
 /// The gate names Kueue v0.18 renamed, with their new names. Kueue v0.19 no longer knows the
 /// old names and does not start when the Configuration sets one.
-const RENAMED_GATES: [(&str, &str); 2] = [
+pub(crate) const RENAMED_GATES: [(&str, &str); 2] = [
     ("DynamicResourceAllocation", "KueueDRAIntegration"),
     (
         "DRAExtendedResources",

@@ -23,7 +23,10 @@ fn error_output(color_flag: Option<&str>, env: &[(&str, &str)]) -> String {
 #[test]
 fn always_colours_into_a_pipe() {
     let stderr = error_output(Some("always"), &[]);
-    assert!(stderr.starts_with("\u{1b}[1m\u{1b}[31merror:\u{1b}[0m "), "{stderr:?}");
+    assert!(
+        stderr.starts_with("\u{1b}[1m\u{1b}[31merror:\u{1b}[0m "),
+        "{stderr:?}"
+    );
 }
 
 #[test]
@@ -47,5 +50,8 @@ fn no_color_wins_over_clicolor_force() {
 #[test]
 fn clicolor_force_colours_auto() {
     let stderr = error_output(None, &[("CLICOLOR_FORCE", "1")]);
-    assert!(stderr.starts_with("\u{1b}[1m\u{1b}[31merror:"), "{stderr:?}");
+    assert!(
+        stderr.starts_with("\u{1b}[1m\u{1b}[31merror:"),
+        "{stderr:?}"
+    );
 }

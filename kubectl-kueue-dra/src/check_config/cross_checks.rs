@@ -1,0 +1,558 @@
+//! The checks Kueue never makes: how the Configuration meets the DeviceClasses, queues and
+//! workloads of the cluster.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::core::v1::PodSpec;
+use kueue_api::config::v1beta2::QuotaCheckStrategy;
+use kueue_api::config::{Configuration, DeviceClassMapping};
+use kueue_dra_cluster::Snapshot;
+use kueue_dra_index::DeviceClassIndex;
+use kueue_dra_quota::Quantity;
+
+use super::findings::{Code, Finding, ObjectReference, Severity, finding};
+
+/// The prefix of the extended resource name Kubernetes gives every DeviceClass implicitly.
+const IMPLICIT_PREFIX: &str = "deviceclass.resource.kubernetes.io/";
+
+/// Runs every cross-check and returns the findings in a fixed order.
+pub(crate) fn run(
+    snapshot: &Snapshot,
+    configuration: &Configuration,
+    index: &DeviceClassIndex,
+) -> Vec<Finding> {
+    let usage = Usage::collect(snapshot);
+    let keys = dra_keys(configuration, snapshot, index);
+
+    let mut findings = Vec::new();
+    findings.extend(mapped_classes_missing(configuration, snapshot));
+    findings.extend(classes_unmapped(&usage, index));
+    findings.extend(keys_not_covered(configuration, snapshot, &keys));
+    findings.extend(keys_without_quota(snapshot, &keys));
+    findings.extend(classes_in_both_paths(snapshot, index));
+    findings.extend(shared_extended_resources(snapshot, index));
+    findings.extend(extended_resources_with_sources(snapshot, index));
+    findings.extend(implicit_extended_resources(&usage));
+    findings.extend(transformations_double_charging(configuration, snapshot));
+    findings.extend(mapping_name_collisions(configuration, &usage));
+    findings.extend(wait_for_pods_ready(configuration, &keys));
+    findings
+}
+
+/// What the workloads of the input use: DeviceClasses through templates, and the resource
+/// names their containers request.
+#[derive(Default)]
+struct Usage {
+    /// DeviceClass name → the ResourceClaimTemplates that request it.
+    classes: BTreeMap<String, BTreeSet<ObjectReference>>,
+    /// Resource name → the workloads whose containers request it (or set it as a limit).
+    resources: BTreeMap<String, BTreeSet<ObjectReference>>,
+}
+
+impl Usage {
+    fn collect(snapshot: &Snapshot) -> Self {
+        let mut usage = Self::default();
+        for loaded in &snapshot.workloads {
+            let workload = &loaded.workload;
+            let namespace = workload.metadata.namespace.clone().unwrap_or_default();
+            let reference =
+                ObjectReference::namespaced(&loaded.object.kind, &namespace, &loaded.object.name);
+            let specs = workload
+                .spec
+                .pod_sets
+                .iter()
+                .filter_map(|pod_set| pod_set.template.spec.as_ref());
+            for spec in specs {
+                usage.add_resources(spec, &reference);
+                usage.add_classes(spec, &namespace, snapshot);
+            }
+        }
+        usage
+    }
+
+    fn add_resources(&mut self, spec: &PodSpec, workload: &ObjectReference) {
+        let containers = spec
+            .containers
+            .iter()
+            .chain(spec.init_containers.iter().flatten());
+        let lists = containers
+            .filter_map(|container| container.resources.as_ref())
+            .flat_map(|resources| resources.requests.iter().chain(resources.limits.iter()));
+        for list in lists {
+            for name in list.keys() {
+                self.resources
+                    .entry(name.clone())
+                    .or_default()
+                    .insert(workload.clone());
+            }
+        }
+    }
+
+    fn add_classes(&mut self, spec: &PodSpec, namespace: &str, snapshot: &Snapshot) {
+        let template_names = spec
+            .resource_claims
+            .iter()
+            .flatten()
+            .filter_map(|claim| claim.resource_claim_template_name.as_deref());
+        for template_name in template_names {
+            let template = snapshot.resource_claim_templates.iter().find(|template| {
+                template.metadata.namespace.as_deref() == Some(namespace)
+                    && template.metadata.name.as_deref() == Some(template_name)
+            });
+            let Some(template) = template else {
+                continue;
+            };
+            let reference =
+                ObjectReference::namespaced("ResourceClaimTemplate", namespace, template_name);
+            let requests = template
+                .spec
+                .spec
+                .devices
+                .iter()
+                .flat_map(|devices| devices.requests.iter().flatten());
+            for request in requests {
+                let exact = request
+                    .exactly
+                    .iter()
+                    .map(|exactly| &exactly.device_class_name);
+                let alternatives = request
+                    .first_available
+                    .iter()
+                    .flatten()
+                    .map(|sub_request| &sub_request.device_class_name);
+                for class in exact.chain(alternatives).filter(|class| !class.is_empty()) {
+                    self.classes
+                        .entry(class.clone())
+                        .or_default()
+                        .insert(reference.clone());
+                }
+            }
+        }
+    }
+}
+
+/// The quota keys DRA devices are charged under: every mapping name, and the extended
+/// resource name of each class that declares one, unless that class is mapped (its devices
+/// are then charged under the mapping name).
+fn dra_keys(
+    configuration: &Configuration,
+    snapshot: &Snapshot,
+    index: &DeviceClassIndex,
+) -> BTreeSet<String> {
+    let mapping_names = mappings(configuration)
+        .iter()
+        .map(|mapping| mapping.name.clone());
+    let extended_resource_names = extended_resource_names(snapshot)
+        .into_iter()
+        .filter(|name| {
+            index
+                .selected_class_for_extended_resource(name)
+                .and_then(|class| class.metadata.name.as_deref())
+                .is_some_and(|class| index.mapping_for_class(class).is_none())
+        });
+    mapping_names.chain(extended_resource_names).collect()
+}
+
+fn mappings(configuration: &Configuration) -> &[DeviceClassMapping] {
+    configuration
+        .resources
+        .as_ref()
+        .map_or(&[][..], |resources| &resources.device_class_mappings[..])
+}
+
+fn extended_resource_names(snapshot: &Snapshot) -> BTreeSet<String> {
+    snapshot
+        .device_classes
+        .iter()
+        .filter_map(|class| class.spec.extended_resource_name.clone())
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+fn device_class_ref(name: &str) -> ObjectReference {
+    ObjectReference::cluster("DeviceClass", name)
+}
+
+fn not_verifiable(kind: &str, check: &str) -> Finding {
+    finding(
+        Severity::Info,
+        Code::NotVerifiable,
+        format!("the input has no {kind}, so {check} was not checked"),
+        Vec::new(),
+        &format!("pass the cluster's {kind} with -f to check it"),
+    )
+}
+
+fn mapped_classes_missing(configuration: &Configuration, snapshot: &Snapshot) -> Vec<Finding> {
+    let mapped: Vec<(&str, &str)> = mappings(configuration)
+        .iter()
+        .flat_map(|mapping| {
+            mapping
+                .device_class_names
+                .iter()
+                .map(move |class| (mapping.name.as_str(), class.as_str()))
+        })
+        .collect();
+    if mapped.is_empty() {
+        return Vec::new();
+    }
+    if snapshot.device_classes.is_empty() {
+        return vec![not_verifiable(
+            "DeviceClasses",
+            "whether the mapped DeviceClasses exist",
+        )];
+    }
+
+    let existing: BTreeSet<&str> = snapshot
+        .device_classes
+        .iter()
+        .filter_map(|class| class.metadata.name.as_deref())
+        .collect();
+    mapped
+        .into_iter()
+        .filter(|(_, class)| !existing.contains(class))
+        .map(|(mapping, class)| {
+            finding(
+                Severity::Warning,
+                Code::MappedDeviceClassMissing,
+                format!(
+                    "deviceClassMappings entry `{mapping}` lists DeviceClass `{class}`, which \
+                     does not exist"
+                ),
+                vec![device_class_ref(class)],
+                "correct the DeviceClass name in the mapping, or create the DeviceClass",
+            )
+        })
+        .collect()
+}
+
+fn classes_unmapped(usage: &Usage, index: &DeviceClassIndex) -> Vec<Finding> {
+    usage
+        .classes
+        .iter()
+        .filter(|(class, _)| index.mapping_for_class(class).is_none())
+        .map(|(class, templates)| {
+            let mut objects = vec![device_class_ref(class)];
+            objects.extend(templates.iter().cloned());
+            finding(
+                Severity::Error,
+                Code::DeviceClassUnmapped,
+                format!(
+                    "ResourceClaimTemplates request devices of DeviceClass `{class}`, which no \
+                     deviceClassMappings entry lists: Kueue marks their workloads inadmissible \
+                     (`DeviceClass {class} is not mapped in DRA configuration`)"
+                ),
+                objects,
+                "add the DeviceClass to a deviceClassMappings entry and restart Kueue",
+            )
+        })
+        .collect()
+}
+
+fn keys_not_covered(
+    configuration: &Configuration,
+    snapshot: &Snapshot,
+    keys: &BTreeSet<String>,
+) -> Vec<Finding> {
+    if keys.is_empty() {
+        return Vec::new();
+    }
+    if snapshot.cluster_queues.is_empty() {
+        return vec![not_verifiable(
+            "ClusterQueues",
+            "whether a ClusterQueue covers the DRA quota keys",
+        )];
+    }
+
+    let covered: BTreeSet<&str> = snapshot
+        .cluster_queues
+        .iter()
+        .flat_map(|queue| &queue.spec.resource_groups)
+        .flat_map(|group| &group.covered_resources)
+        .map(String::as_str)
+        .collect();
+    let ignore_undeclared = configuration
+        .resources
+        .as_ref()
+        .and_then(|resources| resources.quota_check_strategy)
+        == Some(QuotaCheckStrategy::IgnoreUndeclared);
+
+    keys.iter()
+        .filter(|key| !covered.contains(key.as_str()))
+        .map(|key| {
+            let (severity, effect) = if ignore_undeclared {
+                (
+                    Severity::Warning,
+                    "with `quotaCheckStrategy: IgnoreUndeclared` Kueue charges no quota for it, \
+                     so its devices are not limited",
+                )
+            } else {
+                (
+                    Severity::Error,
+                    "Kueue cannot admit a workload that requests it (`resource unavailable in \
+                     ClusterQueue`)",
+                )
+            };
+            finding(
+                severity,
+                Code::KeyNotCovered,
+                format!("no ClusterQueue covers the DRA quota key `{key}`: {effect}"),
+                Vec::new(),
+                &format!("add `{key}` to the coveredResources of the ClusterQueues that admit DRA workloads"),
+            )
+        })
+        .collect()
+}
+
+fn keys_without_quota(snapshot: &Snapshot, keys: &BTreeSet<String>) -> Vec<Finding> {
+    let mut quotas: BTreeMap<&str, Vec<(&str, bool)>> = BTreeMap::new();
+    for queue in &snapshot.cluster_queues {
+        let queue_name = queue.metadata.name.as_deref().unwrap_or_default();
+        let resources = queue
+            .spec
+            .resource_groups
+            .iter()
+            .flat_map(|group| &group.flavors)
+            .flat_map(|flavor| &flavor.resources);
+        for resource in resources {
+            let has_quota =
+                Quantity::parse(&resource.nominal_quota.0).is_ok_and(|quota| !quota.is_zero());
+            quotas
+                .entry(resource.name.as_str())
+                .or_default()
+                .push((queue_name, has_quota));
+        }
+    }
+
+    keys.iter()
+        .filter_map(|key| {
+            let entries = quotas.get(key.as_str())?;
+            if entries.iter().any(|(_, has_quota)| *has_quota) {
+                return None;
+            }
+            let queues: BTreeSet<&str> = entries.iter().map(|(queue, _)| *queue).collect();
+            Some(finding(
+                Severity::Warning,
+                Code::KeyWithoutQuota,
+                format!(
+                    "the DRA quota key `{key}` is covered with a nominal quota of 0 in every \
+                     flavor, so only borrowing can admit a workload that requests it"
+                ),
+                queues
+                    .into_iter()
+                    .map(|queue| ObjectReference::cluster("ClusterQueue", queue))
+                    .collect(),
+                &format!("set a nominalQuota for `{key}`"),
+            ))
+        })
+        .collect()
+}
+
+fn classes_in_both_paths(snapshot: &Snapshot, index: &DeviceClassIndex) -> Vec<Finding> {
+    snapshot
+        .device_classes
+        .iter()
+        .filter_map(|class| {
+            let name = class.metadata.name.as_deref()?;
+            let extended = class.spec.extended_resource_name.as_deref()?;
+            let mapping = index.mapping_for_class(name)?;
+            let selected = index
+                .selected_class_for_extended_resource(extended)
+                .and_then(|selected| selected.metadata.name.as_deref());
+            if selected != Some(name) || extended == mapping.name {
+                return None;
+            }
+            Some(finding(
+                Severity::Warning,
+                Code::DeviceClassInBothPaths,
+                format!(
+                    "DeviceClass `{name}` is mapped to `{}` and declares extended resource \
+                     `{extended}`: requests for `{extended}` are charged under `{}`, so quota \
+                     for `{extended}` is never used",
+                    mapping.name, mapping.name
+                ),
+                vec![device_class_ref(name)],
+                &format!(
+                    "cover `{}` in the ClusterQueues, or remove the DeviceClass from the mapping \
+                     to charge `{extended}`",
+                    mapping.name
+                ),
+            ))
+        })
+        .collect()
+}
+
+fn shared_extended_resources(snapshot: &Snapshot, index: &DeviceClassIndex) -> Vec<Finding> {
+    extended_resource_names(snapshot)
+        .into_iter()
+        .filter_map(|name| {
+            let classes = index.classes_for_extended_resource(&name);
+            if classes.len() < 2 {
+                return None;
+            }
+            let selected = index
+                .selected_class_for_extended_resource(&name)
+                .and_then(|class| class.metadata.name.clone())
+                .unwrap_or_default();
+            let objects = classes
+                .iter()
+                .filter_map(|class| class.metadata.name.as_deref())
+                .map(device_class_ref)
+                .collect();
+            Some(finding(
+                Severity::Warning,
+                Code::ExtendedResourceShared,
+                format!(
+                    "{} DeviceClasses declare extended resource `{name}`: Kueue charges its \
+                     requests as DeviceClass `{selected}`, the most recently created (on a tie, \
+                     the first name in order), and so does the scheduler",
+                    classes.len()
+                ),
+                objects,
+                "keep one DeviceClass per extended resource name",
+            ))
+        })
+        .collect()
+}
+
+fn extended_resources_with_sources(snapshot: &Snapshot, index: &DeviceClassIndex) -> Vec<Finding> {
+    extended_resource_names(snapshot)
+        .into_iter()
+        .filter_map(|name| {
+            let class = index.selected_class_for_extended_resource(&name)?;
+            let class_name = class.metadata.name.as_deref()?;
+            let mapping = index.mapping_for_class(class_name)?;
+            let kind = mapping.sources.iter().find_map(|source| {
+                if source.counter.is_some() {
+                    Some("counter")
+                } else if source.capacity.is_some() {
+                    Some("capacity")
+                } else {
+                    None
+                }
+            })?;
+            Some(finding(
+                Severity::Error,
+                Code::ExtendedResourceWithSources,
+                format!(
+                    "extended resource `{name}` resolves to DeviceClass `{class_name}`, whose \
+                     mapping `{}` has {kind} sources: Kueue marks workloads that request \
+                     `{name}` inadmissible",
+                    mapping.name
+                ),
+                vec![device_class_ref(class_name)],
+                "request these devices through ResourceClaimTemplates instead of the extended \
+                 resource",
+            ))
+        })
+        .collect()
+}
+
+fn implicit_extended_resources(usage: &Usage) -> Vec<Finding> {
+    usage
+        .resources
+        .iter()
+        .filter(|(name, _)| name.starts_with(IMPLICIT_PREFIX))
+        .map(|(name, workloads)| {
+            let class = &name[IMPLICIT_PREFIX.len()..];
+            finding(
+                Severity::Warning,
+                Code::ImplicitExtendedResource,
+                format!(
+                    "workloads request `{name}`: Kueue does not resolve this implicit name to \
+                     DeviceClass `{class}` and charges it as an ordinary resource under that \
+                     literal name"
+                ),
+                workloads.iter().cloned().collect(),
+                &format!(
+                    "set `extendedResourceName` on DeviceClass `{class}` and request that name, \
+                     or cover `{name}` in the ClusterQueues"
+                ),
+            )
+        })
+        .collect()
+}
+
+fn transformations_double_charging(
+    configuration: &Configuration,
+    snapshot: &Snapshot,
+) -> Vec<Finding> {
+    let Some(resources) = configuration.resources.as_ref() else {
+        return Vec::new();
+    };
+    let extended_names = extended_resource_names(snapshot);
+    let mapping_names: BTreeSet<&str> = resources
+        .device_class_mappings
+        .iter()
+        .map(|mapping| mapping.name.as_str())
+        .collect();
+
+    let mut findings = Vec::new();
+    for (position, transformation) in resources.transformations.iter().enumerate() {
+        if extended_names.contains(&transformation.input) {
+            findings.push(finding(
+                Severity::Warning,
+                Code::TransformationDoubleCharge,
+                format!(
+                    "resources.transformations[{position}] transforms `{}`, an extended \
+                     resource backed by a DeviceClass: Kueue charges the device under its DRA \
+                     quota key and charges the transformation's outputs as well",
+                    transformation.input
+                ),
+                Vec::new(),
+                "remove the transformation, or charge the device through one path only",
+            ));
+        }
+        for output in transformation.outputs.keys() {
+            if mapping_names.contains(output.as_str()) {
+                findings.push(finding(
+                    Severity::Warning,
+                    Code::TransformationDoubleCharge,
+                    format!(
+                        "resources.transformations[{position}] outputs `{output}`, a \
+                         deviceClassMappings name: the two charges add up in one bucket"
+                    ),
+                    Vec::new(),
+                    "give the transformation's output another resource name",
+                ));
+            }
+        }
+    }
+    findings
+}
+
+fn mapping_name_collisions(configuration: &Configuration, usage: &Usage) -> Vec<Finding> {
+    mappings(configuration)
+        .iter()
+        .filter_map(|mapping| {
+            let workloads = usage.resources.get(&mapping.name)?;
+            Some(finding(
+                Severity::Warning,
+                Code::MappingNameCollision,
+                format!(
+                    "containers request `{}` as an ordinary resource, and a deviceClassMappings \
+                     entry has the same name: Kueue adds both to one charge",
+                    mapping.name
+                ),
+                workloads.iter().cloned().collect(),
+                "give the mapping a name that no container requests",
+            ))
+        })
+        .collect()
+}
+
+fn wait_for_pods_ready(configuration: &Configuration, keys: &BTreeSet<String>) -> Vec<Finding> {
+    if keys.is_empty() || configuration.wait_for_pods_ready.is_some() {
+        return Vec::new();
+    }
+    vec![finding(
+        Severity::Warning,
+        Code::WaitForPodsReadyDisabled,
+        "DRA quota is configured but waitForPodsReady is not: a workload admitted on quota \
+         whose devices the scheduler then cannot allocate keeps its quota without running"
+            .to_owned(),
+        Vec::new(),
+        "set waitForPodsReady in the Kueue Configuration, so such workloads are evicted and \
+         requeued after a timeout",
+    )]
+}

@@ -1,0 +1,45 @@
+//! The input every command reads: the `-f` files, the `--config` file and the Kueue release.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use kueue_dra_cluster::{Loader, Snapshot};
+
+use crate::diagnostics;
+use crate::kueue_version::{DEFAULT_VERSION, KueueVersion};
+
+/// Returns the Kueue release to reproduce, written as `v0.19.2`.
+pub(crate) fn kueue_version(flag: &str) -> anyhow::Result<String> {
+    let version = KueueVersion::parse(flag).context("invalid --kueue-version")?;
+    // NOTE: the calculator reproduces one release so far. Other releases are recognised, so
+    // that a typo and a release not modelled yet get different messages, but they are
+    // rejected rather than explained with another release's rules.
+    if version.to_string() != DEFAULT_VERSION {
+        bail!(
+            "invalid --kueue-version: Kueue {version} is not reproduced yet; this build \
+             reproduces {DEFAULT_VERSION} only, so pass `--kueue-version {DEFAULT_VERSION}` or \
+             leave the flag out"
+        );
+    }
+    Ok(version.to_string())
+}
+
+/// Loads the `-f` paths and the `--config` file, and prints the loader's warnings.
+pub(crate) fn load(
+    files: &[PathBuf],
+    config: Option<&Path>,
+    default_namespace: &str,
+) -> anyhow::Result<Snapshot> {
+    let mut loader = Loader::new(default_namespace);
+    if let Some(config) = config {
+        loader.set_configuration_file(config)?;
+    }
+    for path in files {
+        loader.add_path(path)?;
+    }
+    let snapshot = loader.finish()?;
+    for warning in &snapshot.warnings {
+        diagnostics::warning(warning);
+    }
+    Ok(snapshot)
+}
