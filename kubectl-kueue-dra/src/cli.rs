@@ -31,7 +31,22 @@ pub(crate) enum Command {
     /// DeviceClasses, ClusterQueues and workloads, which Kueue never does.
     #[command(after_help = CHECK_CONFIG_EXAMPLES)]
     CheckConfig(CheckConfigArgs),
+
+    /// Print a shell completion script for `kubectl-kueue_dra`.
+    #[command(after_help = COMPLETION_EXAMPLES)]
+    Completion {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the plugin's version and the Kueue releases it reproduces.
+    Version,
 }
+
+const COMPLETION_EXAMPLES: &str = "\
+Examples:
+  # Complete kubectl-kueue_dra in bash sessions
+  source <(kubectl-kueue_dra completion bash)";
 
 const CHECK_CONFIG_EXAMPLES: &str = "\
 Examples:

@@ -1,6 +1,5 @@
 //! `kubectl kueue-dra explain`: what Kueue charges each workload for its DRA devices.
 
-use std::io::{self, Write};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -53,11 +52,7 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
         }
         Output::Yaml => serde_saphyr::to_string(&report).context("cannot render YAML")?,
     };
-    let mut stdout = io::stdout().lock();
-    stdout
-        .write_all(rendered.as_bytes())
-        .and_then(|()| stdout.flush())
-        .context("cannot write to standard output")?;
+    crate::write_stdout(rendered.as_bytes())?;
 
     if args.fail_on_inadmissible && report.has_inadmissible() {
         return Ok(ExitCode::from(EXIT_INADMISSIBLE));

@@ -14,7 +14,8 @@ mod validate;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use anyhow::Context as _;
+use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command};
 
@@ -27,6 +28,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Explain(args) => explain::run(&args),
         Command::CheckConfig(args) => check_config::run(&args),
+        Command::Completion { shell } => print_completion(shell),
+        Command::Version => print_version(),
     };
 
     match result {
@@ -39,6 +42,35 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// Prints the completion script for `shell` to standard output.
+fn print_completion(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
+    let mut command = Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "kubectl-kueue_dra", &mut script);
+    write_stdout(&script)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the plugin's version and the Kueue release it reproduces.
+fn print_version() -> anyhow::Result<ExitCode> {
+    let text = format!(
+        "kubectl-kueue_dra {}\nreproduces Kueue {}\n",
+        env!("CARGO_PKG_VERSION"),
+        kueue_version::DEFAULT_VERSION
+    );
+    write_stdout(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `bytes` to standard output and flushes it.
+pub(crate) fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(bytes)
+        .and_then(|()| stdout.flush())
+        .context("cannot write to standard output")
 }
 
 /// Returns whether the error is a closed standard output, as when piping into `head`, which

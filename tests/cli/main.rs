@@ -4,6 +4,7 @@
 mod bad_input;
 mod check_config;
 mod color;
+mod commands;
 mod examples;
 mod harness;
 mod input;

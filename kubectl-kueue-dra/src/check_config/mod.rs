@@ -4,7 +4,6 @@
 mod cross_checks;
 mod findings;
 
-use std::io::{self, Write};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -50,11 +49,7 @@ pub(crate) fn run(args: &CheckConfigArgs) -> anyhow::Result<ExitCode> {
         }
         Output::Yaml => serde_saphyr::to_string(&report).context("cannot render YAML")?,
     };
-    let mut stdout = io::stdout().lock();
-    stdout
-        .write_all(rendered.as_bytes())
-        .and_then(|()| stdout.flush())
-        .context("cannot write to standard output")?;
+    crate::write_stdout(rendered.as_bytes())?;
 
     let fails = |finding: &Finding| match finding.severity {
         Severity::Error => true,
