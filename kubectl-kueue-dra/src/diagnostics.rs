@@ -1,7 +1,7 @@
 //! Messages for the user on standard error: warnings, notices and the final error.
 //!
 //! `error:` and `warning:` are coloured when standard error is a terminal that supports it,
-//! unless `NO_COLOR` is set or `--color never` is given; results on standard output are never
+//! unless `NO_COLOR` is set or `--color never` is given. Results on standard output are never
 //! coloured.
 
 use std::fmt::Display;

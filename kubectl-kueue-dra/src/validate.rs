@@ -93,8 +93,8 @@ pub(crate) fn check_configuration(snapshot: &Snapshot, version: &str) -> anyhow:
     )
 }
 
-/// The gate names Kueue v0.18 renamed, with their new names. Kueue v0.19 no longer knows the
-/// old names and does not start when the Configuration sets one.
+/// The gate names Kueue v0.18 renamed, with their new names. Kueue v0.19 no longer recognises
+/// the old names and does not start when the Configuration sets one.
 pub(crate) const RENAMED_GATES: [(&str, &str); 2] = [
     ("DynamicResourceAllocation", "KueueDRAIntegration"),
     (
@@ -103,8 +103,8 @@ pub(crate) const RENAMED_GATES: [(&str, &str); 2] = [
     ),
 ];
 
-/// Returns a warning for each feature gate the Configuration sets under a name Kueue v0.19.2
-/// no longer knows.
+/// Returns a warning for each feature gate the Configuration sets under a name Kueue
+/// v0.19.2 no longer recognises.
 // TODO: reject such a Configuration as Kueue does at start-up, for every release and every
 // gate name, instead of warning about the two renamed DRA gates.
 pub(crate) fn removed_feature_gates(snapshot: &Snapshot) -> Vec<String> {

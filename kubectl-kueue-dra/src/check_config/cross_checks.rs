@@ -39,8 +39,8 @@ pub(crate) fn run(
     findings
 }
 
-/// What the workloads of the input use: DeviceClasses through templates, and the resource
-/// names their containers request.
+/// The DeviceClasses that the input's workloads use through templates, and the resource names
+/// their containers request.
 #[derive(Default)]
 struct Usage {
     /// DeviceClass name → the ResourceClaimTemplates that request it.
@@ -131,9 +131,9 @@ impl Usage {
     }
 }
 
-/// The quota keys DRA devices are charged under: every mapping name, and the extended
-/// resource name of each class that declares one, unless that class is mapped (its devices
-/// are then charged under the mapping name).
+/// Collects the quota keys DRA devices are charged under: every mapping name, and the extended
+/// resource name of each class that declares one. A mapped class is left out, because its
+/// devices are charged under the mapping name.
 fn dra_keys(
     configuration: &Configuration,
     snapshot: &Snapshot,

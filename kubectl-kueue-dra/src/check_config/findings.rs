@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// How serious a finding is.
+/// The seriousness of a finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub(crate) enum Severity {
     /// Kueue does not start, or workloads are charged wrongly or never admitted.
@@ -93,7 +93,7 @@ pub(crate) enum Code {
     ExtendedResourceShared,
     /// An extended resource backed by a DeviceClass with counter or capacity sources.
     ExtendedResourceWithSources,
-    /// A feature gate name that the release no longer knows.
+    /// A feature gate name that the release no longer recognises.
     FeatureGateRenamed,
     /// A workload requests the implicit `deviceclass.resource.kubernetes.io/<class>` name.
     ImplicitExtendedResource,
@@ -103,7 +103,7 @@ pub(crate) enum Code {
     TransformationDoubleCharge,
     /// A mapping name that workloads also request as an ordinary resource.
     MappingNameCollision,
-    /// The input holds no objects of a kind a check needs.
+    /// The input has no objects of a kind a check needs.
     NotVerifiable,
 }
 
