@@ -8,7 +8,10 @@ fn version_names_the_reproduced_release() {
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
     assert_eq!(
         output.stdout,
-        format!("kubectl-kueue_dra {}\nreproduces Kueue v0.19.2\n", env!("CARGO_PKG_VERSION"))
+        format!(
+            "kubectl-kueue_dra {}\nreproduces Kueue v0.19.2\n",
+            env!("CARGO_PKG_VERSION")
+        )
     );
 }
 
@@ -17,14 +20,22 @@ fn bash_completion_knows_the_subcommands() {
     let output = run(&["completion", "bash"]);
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
     assert!(output.stdout.contains("check-config"), "{}", output.stdout);
-    assert!(output.stdout.contains("--kueue-version"), "{}", output.stdout);
+    assert!(
+        output.stdout.contains("--kueue-version"),
+        "{}",
+        output.stdout
+    );
 }
 
 #[test]
 fn unknown_shell_is_a_usage_error() {
     let output = run(&["completion", "tcsh"]);
     assert_eq!(output.code, Some(2));
-    assert!(output.stderr.contains("invalid value 'tcsh'"), "{}", output.stderr);
+    assert!(
+        output.stderr.contains("invalid value 'tcsh'"),
+        "{}",
+        output.stderr
+    );
 }
 
 #[test]
@@ -32,7 +43,9 @@ fn help_is_written_for_kubectl() {
     let output = run(&["explain", "--help"]);
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
     assert!(
-        output.stdout.contains("Usage: kubectl kueue-dra explain [OPTIONS] --filename <PATH>"),
+        output
+            .stdout
+            .contains("Usage: kubectl kueue-dra explain [OPTIONS] --filename <PATH>"),
         "{}",
         output.stdout
     );
