@@ -15,9 +15,10 @@ use crate::claims::{DraContext, PodSetDra, resolve_claim_templates};
 use crate::explanation::{Explanation, PodSetCharge, Status};
 use crate::extended::{requests_backed_extended_resource, resolve_extended_resources};
 use crate::field::{FieldError, aggregate_message, has_internal_error};
+use crate::gates::{ConfigurationError, FeatureGates};
 use crate::limit_range::LimitRangeSummary;
 use crate::quantity::{ResourceFormatter, resource_value};
-use crate::release::{FeatureGates, Release};
+use crate::release::Release;
 use crate::requests::{
     PodResources, ResourceList, add_list, apply_transformations, drop_excluded, parse_list,
 };
@@ -84,6 +85,7 @@ pub struct Calculator<'a> {
     /// `None` until the caller sets RuntimeClasses, so that a note can say whether a class
     /// is missing or none were given.
     runtime_classes: Option<&'a [RuntimeClass]>,
+    release: Release,
     gates: FeatureGates,
     formatter: ResourceFormatter,
 }
@@ -110,6 +112,10 @@ impl<'a> Calculator<'a> {
     /// Creates a calculator for Kueue v0.19.2 with `config`'s feature gates and resource
     /// settings.
     ///
+    /// The start-up checks on `featureGates` are skipped: entries the release does not know,
+    /// and locked gates set to the other value, are ignored. [`Calculator::try_new`] reports
+    /// them as Kueue does.
+    ///
     /// `templates` are all the ResourceClaimTemplates known, in any namespace; a Workload's
     /// claims are looked up in its own namespace (`default` when it has none). Until
     /// [`Calculator::with_limit_ranges`] and [`Calculator::with_runtime_classes`] are called,
@@ -127,9 +133,53 @@ impl<'a> Calculator<'a> {
             templates,
             limit_ranges: &[],
             runtime_classes: None,
-            gates: FeatureGates::resolve(release, &config.feature_gates),
+            release,
+            gates: FeatureGates::resolve_lenient(release, &config.feature_gates),
             formatter: ResourceFormatter::default(),
         }
+    }
+
+    /// Creates a calculator for `release` with `config`'s feature gates and resource
+    /// settings, or returns the error with which that release refuses to start on
+    /// `config.featureGates`.
+    ///
+    /// `templates` are looked up as in [`Calculator::new`].
+    pub fn try_new(
+        config: &'a Configuration,
+        index: &'a DeviceClassIndex,
+        templates: &'a [ResourceClaimTemplate],
+        release: Release,
+    ) -> Result<Self, ConfigurationError> {
+        let gates = FeatureGates::resolve(release, &config.feature_gates)?;
+        Ok(Self {
+            config,
+            index,
+            templates,
+            limit_ranges: &[],
+            runtime_classes: None,
+            release,
+            gates,
+            formatter: ResourceFormatter::default(),
+        })
+    }
+
+    /// Switches the calculator to `release`, with `config`'s feature gates applied to that
+    /// release's defaults.
+    ///
+    /// Like [`Calculator::new`], this skips the start-up checks on `featureGates`: entries
+    /// the release does not know, and locked gates set to the other value, are ignored.
+    /// [`Calculator::try_new`] reports them as Kueue does.
+    #[must_use]
+    pub fn with_release(mut self, release: Release) -> Self {
+        self.release = release;
+        self.gates = FeatureGates::resolve_lenient(release, &self.config.feature_gates);
+        self
+    }
+
+    /// Returns the Kueue release the calculator reproduces.
+    #[must_use]
+    pub fn release(&self) -> Release {
+        self.release
     }
 
     /// Sets the LimitRanges known, in any namespace. A Workload is adjusted by those of its

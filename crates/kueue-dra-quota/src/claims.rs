@@ -9,8 +9,8 @@ use kueue_dra_index::DeviceClassIndex;
 
 use crate::explanation::{Charge, ChargePath};
 use crate::field::{BadValue, FieldError};
+use crate::gates::FeatureGates;
 use crate::quantity::{Format, Quantity, ResourceFormatter};
-use crate::release::FeatureGates;
 use crate::requests::{ResourceList, add_list};
 
 /// The objects and settings the DRA passes read besides the Workload.

@@ -79,6 +79,9 @@ pub enum BadValue {
     Bool(bool),
     /// A `[]ResourceName`, printed as a JSON array such as `["cpu","memory"]`.
     ResourceNames(Vec<String>),
+    /// A `map[string]bool`, printed as a JSON object with sorted keys such as
+    /// `{"A":true,"B":false}`.
+    BoolMap(std::collections::BTreeMap<String, bool>),
 }
 
 impl fmt::Display for BadValue {
@@ -93,6 +96,13 @@ impl fmt::Display for BadValue {
             Self::ResourceNames(names) => {
                 let items: Vec<String> = names.iter().map(|name| go_json_string(name)).collect();
                 write!(formatter, "[{}]", items.join(","))
+            }
+            Self::BoolMap(map) => {
+                let items: Vec<String> = map
+                    .iter()
+                    .map(|(key, value)| format!("{}:{value}", go_json_string(key)))
+                    .collect();
+                write!(formatter, "{{{}}}", items.join(","))
             }
         }
     }
@@ -225,12 +235,19 @@ impl fmt::Display for FieldError {
 /// several as `[e1, e2]`, each distinct message once, in order.
 #[must_use]
 pub fn aggregate_message(errors: &[FieldError]) -> String {
+    let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    aggregate_strings(&messages)
+}
+
+/// Returns the message of apimachinery's `utilerrors.NewAggregate(errs).Error()` for errors
+/// with these messages: one as itself, several as `[e1, e2]`, each distinct message once.
+#[must_use]
+pub fn aggregate_strings(all: &[String]) -> String {
     let mut seen = BTreeSet::new();
     let mut messages = Vec::new();
-    for error in errors {
-        let message = error.to_string();
+    for message in all {
         if seen.insert(message.clone()) {
-            messages.push(message);
+            messages.push(message.clone());
         }
     }
     match messages.as_slice() {
