@@ -75,6 +75,7 @@ mod limit_range;
 pub mod quantity;
 mod release;
 mod requests;
+pub mod validation;
 
 pub use calculator::Calculator;
 pub use error::Error;
@@ -85,3 +86,4 @@ pub use gates::{ConfigurationError, FeatureGates, GateSpec, Stage, known_gates};
 pub use kueue_dra_index::DeviceClassIndex;
 pub use quantity::{Format, Quantity, ResourceFormatter, resource_value};
 pub use release::{MAIN_COMMIT, Release, UnknownRelease};
+pub use validation::{ValidationProfile, validate_configuration};
