@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::diagnostics::ColorWhen;
-use crate::kueue_version::DEFAULT_VERSION;
+use crate::input::DEFAULT_VERSION;
 
 /// Explains how Kueue charges Dynamic Resource Allocation (DRA) devices against ClusterQueue
 /// quota, and why a workload is or is not admissible.

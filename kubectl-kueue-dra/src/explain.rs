@@ -19,12 +19,9 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     let version = input::kueue_version(&args.kueue_version)?;
     let default_namespace = args.namespace.as_deref().unwrap_or("default");
     let snapshot = input::load(&args.files, args.config.as_deref(), default_namespace)?;
-    validate::check_configuration(&snapshot, &version)?;
+    validate::check_configuration(&snapshot, version)?;
     for loaded in &snapshot.workloads {
         validate::check(loaded)?;
-    }
-    for warning in validate::removed_feature_gates(&snapshot) {
-        diagnostics::warning(warning);
     }
 
     let namespace = if args.all_namespaces {
@@ -32,7 +29,7 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.namespace.as_deref()
     };
-    let report = Report::build(&snapshot, version, namespace);
+    let report = Report::build(&snapshot, version.to_string(), namespace);
     if report.workloads.is_empty() {
         match namespace {
             Some(namespace) => {

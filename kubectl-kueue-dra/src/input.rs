@@ -6,22 +6,25 @@ use anyhow::{Context as _, bail};
 use kueue_dra_cluster::{Loader, Snapshot};
 
 use crate::diagnostics;
-use crate::kueue_version::{DEFAULT_VERSION, KueueVersion};
+use kueue_dra_quota::Release;
 
-/// Returns the Kueue release to reproduce, written as `v0.19.2`.
-pub(crate) fn kueue_version(flag: &str) -> anyhow::Result<String> {
-    let version = KueueVersion::parse(flag).context("invalid --kueue-version")?;
+/// The release `--kueue-version` defaults to, as the help text shows it: Kueue's newest.
+pub(crate) const DEFAULT_VERSION: &str = "v0.19.2";
+
+/// Returns the Kueue release to reproduce.
+pub(crate) fn kueue_version(flag: &str) -> anyhow::Result<Release> {
+    let version = Release::parse(flag).context("invalid --kueue-version")?;
     // NOTE: the calculator reproduces one release so far. Other releases are recognised, so
     // that a typo and a release not modelled yet get different messages, but they are
     // rejected rather than explained with another release's rules.
-    if version.to_string() != DEFAULT_VERSION {
+    if version != Release::default() {
         bail!(
             "invalid --kueue-version: Kueue {version} is not reproduced yet; this build \
              reproduces {DEFAULT_VERSION} only, so pass `--kueue-version {DEFAULT_VERSION}` or \
              leave the flag out"
         );
     }
-    Ok(version.to_string())
+    Ok(version)
 }
 
 /// Loads the `-f` paths and the `--config` file, and prints the loader's warnings.
@@ -42,4 +45,14 @@ pub(crate) fn load(
         diagnostics::warning(warning);
     }
     Ok(snapshot)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_version_is_the_default_release() {
+        assert_eq!(DEFAULT_VERSION, Release::default().to_string());
+    }
 }

@@ -6,8 +6,8 @@ mod cli;
 mod diagnostics;
 mod explain;
 mod input;
-mod kueue_version;
 mod report;
+mod startup;
 mod table;
 mod validate;
 
@@ -58,7 +58,7 @@ fn print_version() -> anyhow::Result<ExitCode> {
     let text = format!(
         "kubectl-kueue_dra {}\nreproduces Kueue {}\n",
         env!("CARGO_PKG_VERSION"),
-        kueue_version::DEFAULT_VERSION
+        input::DEFAULT_VERSION
     );
     write_stdout(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)

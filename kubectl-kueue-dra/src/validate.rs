@@ -9,7 +9,10 @@ use anyhow::bail;
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use kueue_dra_cluster::{LoadedWorkload, Snapshot};
+use kueue_dra_quota::Release;
 use kueue_dra_quota::quantity;
+
+use crate::startup;
 
 /// Checks every quantity and count of a workload, and names the file, document, object and
 /// field of the first invalid one.
@@ -59,69 +62,29 @@ pub(crate) fn check(loaded: &LoadedWorkload) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Rejects a Configuration that Kueue would not start with because a field is unknown:
-/// every release since v0.14 decodes its Configuration strictly and exits with the log
-/// message `Unable to load the configuration` and apimachinery's strict decoding error.
+/// Rejects a Configuration that Kueue would not start with, with the message Kueue logs.
 // NOTE: the field set is that of v0.19.2 for every release, and several unknown fields are
 // listed in the order the YAML reader returns them (keys sorted), where Kueue lists them in
 // document order.
-pub(crate) fn check_configuration(snapshot: &Snapshot, version: &str) -> anyhow::Result<()> {
+pub(crate) fn check_configuration(snapshot: &Snapshot, release: Release) -> anyhow::Result<()> {
     let Some(loaded) = &snapshot.configuration else {
         return Ok(());
     };
-    if loaded.unknown_fields.is_empty() {
+    let Err(failure) = startup::check(loaded, release) else {
         return Ok(());
-    }
-
-    let strict_errors: Vec<String> = loaded
-        .unknown_fields
-        .iter()
-        .map(|field| format!("unknown field {field:?}"))
-        .collect();
+    };
     let location = loaded
         .field_prefix
         .as_ref()
         .map(|prefix| format!("field `{prefix}`: "))
         .unwrap_or_default();
     bail!(
-        "{}: {}: {location}Kueue {version} does not start with this Configuration: \
-         Unable to load the configuration: strict decoding error: {}; remove the field or \
-         correct its name",
+        "{}: {}: {location}Kueue {release} does not start with this Configuration: {}; {}",
         loaded.origin,
         loaded.object,
-        strict_errors.join(", ")
+        failure.message(),
+        failure.fix()
     )
-}
-
-/// The gate names Kueue v0.18 renamed, with their new names. Kueue v0.19 no longer recognises
-/// the old names and does not start when the Configuration sets one.
-pub(crate) const RENAMED_GATES: [(&str, &str); 2] = [
-    ("DynamicResourceAllocation", "KueueDRAIntegration"),
-    (
-        "DRAExtendedResources",
-        "KueueDRAIntegrationExtendedResource",
-    ),
-];
-
-/// Returns a warning for each feature gate the Configuration sets under a name Kueue
-/// v0.19.2 no longer recognises.
-// TODO: reject such a Configuration as Kueue does at start-up, for every release and every
-// gate name, instead of warning about the two renamed DRA gates.
-pub(crate) fn removed_feature_gates(snapshot: &Snapshot) -> Vec<String> {
-    let Some(loaded) = &snapshot.configuration else {
-        return Vec::new();
-    };
-    let origin = &loaded.origin;
-    RENAMED_GATES
-        .iter()
-        .filter(|(old, _)| loaded.configuration.feature_gates.contains_key(*old))
-        .map(|(old, new)| {
-            format!(
-                "{origin}: Configuration: field `featureGates.{old}`: Kueue v0.19.2 does not \
-                 start with this gate, which v0.18 renamed to `{new}`; set `{new}` instead"
-            )
-        })
-        .collect()
 }
 
 /// Returns the path of a pod set's pod spec in the object it was read from.

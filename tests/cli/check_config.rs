@@ -259,16 +259,42 @@ fn missing_wait_for_pods_ready_is_a_warning() {
 }
 
 #[test]
-fn renamed_gate_stops_kueue() {
-    let gates = format!("featureGates:\n  DynamicResourceAllocation: true\n{GPU_MAPPING}");
+fn removed_gate_stops_kueue() {
+    let gates = format!("featureGates:\n  DRAExtendedResources: true\n{GPU_MAPPING}");
     let input = [configuration(&gates).as_str(), QUEUES, GPU_CLASS].join("---\n");
     let (code, codes, document) = codes(&input, &[]);
-    assert_eq!(codes, ["FEATURE-GATE-RENAMED"]);
+    assert_eq!(codes, ["FEATURE-GATES"]);
+    assert_eq!(document["findings"][0]["path"], "featureGates");
     assert_eq!(
-        document["findings"][0]["path"],
-        "featureGates.DynamicResourceAllocation"
+        document["findings"][0]["message"],
+        "Kueue v0.19.2 does not start: conflicting feature gates detected: featureGates: Invalid \
+         value: {\"DRAExtendedResources\":true}: unrecognized feature gate: DRAExtendedResources"
     );
     assert_eq!(code, Some(1));
+}
+
+#[test]
+fn kueue_validation_keeps_kueue_path_type_and_message() {
+    let output = run(&[
+        "check-config",
+        "-f",
+        "testdata/real-manifests/kueue-kep-invalid-duplicate-mapping.yaml",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(output.code, Some(1));
+    let finding = &json(&output)["findings"][0];
+    assert_eq!(finding["code"], "KUEUE-VALIDATION");
+    assert_eq!(
+        finding["path"],
+        "resources.deviceClassMappings[1].deviceClassNames[0]"
+    );
+    assert_eq!(finding["type"], "Invalid");
+    assert_eq!(
+        finding["message"],
+        "resources.deviceClassMappings[1].deviceClassNames[0]: Invalid value: \
+         \"gpus.example.com\": device class already mapped to resource whole-gpus"
+    );
 }
 
 #[test]

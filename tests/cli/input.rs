@@ -367,20 +367,63 @@ fn config_file_with_two_configurations_is_rejected() {
 }
 
 #[test]
-fn removed_gate_name_gets_a_warning() {
+fn removed_gate_name_stops_kueue() {
     let configuration = "\
 apiVersion: config.kueue.x-k8s.io/v1beta2
 kind: Configuration
 featureGates:
-  DynamicResourceAllocation: true
+  DRAExtendedResources: true
 ";
     let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(configuration));
+    assert_eq!(output.code, Some(2));
     assert_eq!(
         output.stderr,
-        "warning: <stdin>, document 1: Configuration: field \
-         `featureGates.DynamicResourceAllocation`: Kueue v0.19.2 does not start with this gate, \
-         which v0.18 renamed to `KueueDRAIntegration`; set `KueueDRAIntegration` instead\n\
-         No workloads found in the input.\n"
+        "error: <stdin>, document 1: Configuration: Kueue v0.19.2 does not start with this \
+         Configuration: conflicting feature gates detected: featureGates: Invalid value: \
+         {\"DRAExtendedResources\":true}: unrecognized feature gate: DRAExtendedResources; use \
+         the gate names and values of the Kueue release you run\n"
+    );
+}
+
+#[test]
+fn disabled_dra_gate_with_dependent_gates_stops_kueue() {
+    let configuration = "\
+apiVersion: config.kueue.x-k8s.io/v1beta2
+kind: Configuration
+featureGates:
+  KueueDRAIntegration: false
+";
+    let output = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(configuration));
+    assert_eq!(output.code, Some(2));
+    assert!(
+        output.stderr.contains(
+            "conflicting feature gates detected: [featureGates: Invalid value: \
+             \"KueueDRAIntegrationExtendedResource\": KueueDRAIntegrationExtendedResource \
+             requires KueueDRAIntegration to be enabled, "
+        ),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn invalid_mapping_stops_kueue() {
+    let output = run(&[
+        "explain",
+        "-f",
+        "testdata/real-manifests/kueue-kep-invalid-duplicate-mapping.yaml",
+    ]);
+    assert_eq!(output.code, Some(2));
+    assert!(
+        output.stderr.ends_with(
+            "field `data[controller_manager_config.yaml]`: Kueue v0.19.2 does not start with this \
+             Configuration: Unable to validate the configuration: \
+             resources.deviceClassMappings[1].deviceClassNames[0]: Invalid value: \
+             \"gpus.example.com\": device class already mapped to resource whole-gpus; correct the \
+             fields the message names\n"
+        ),
+        "{}",
+        output.stderr
     );
 }
 

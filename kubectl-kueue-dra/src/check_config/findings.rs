@@ -93,8 +93,8 @@ pub(crate) enum Code {
     ExtendedResourceShared,
     /// An extended resource backed by a DeviceClass with counter or capacity sources.
     ExtendedResourceWithSources,
-    /// A feature gate name that the release no longer recognises.
-    FeatureGateRenamed,
+    /// Kueue does not start with the Configuration's `featureGates`.
+    FeatureGates,
     /// A workload requests the implicit `deviceclass.resource.kubernetes.io/<class>` name.
     ImplicitExtendedResource,
     /// DRA is in use without `waitForPodsReady`.
@@ -119,7 +119,7 @@ impl Code {
             Self::DeviceClassInBothPaths => "DEVICECLASS-IN-BOTH-PATHS",
             Self::ExtendedResourceShared => "EXTENDED-RESOURCE-SHARED",
             Self::ExtendedResourceWithSources => "EXTENDED-RESOURCE-WITH-SOURCES",
-            Self::FeatureGateRenamed => "FEATURE-GATE-RENAMED",
+            Self::FeatureGates => "FEATURE-GATES",
             Self::ImplicitExtendedResource => "IMPLICIT-EXTENDED-RESOURCE",
             Self::WaitForPodsReadyDisabled => "WAIT-FOR-PODS-READY-DISABLED",
             Self::TransformationDoubleCharge => "TRANSFORMATION-DOUBLE-CHARGE",
@@ -133,7 +133,7 @@ impl Code {
     pub(crate) fn all() -> [Self; 14] {
         [
             Self::ConfigurationDecoding,
-            Self::FeatureGateRenamed,
+            Self::FeatureGates,
             Self::MappedDeviceClassMissing,
             Self::DeviceClassUnmapped,
             Self::KeyNotCovered,

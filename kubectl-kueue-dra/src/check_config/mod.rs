@@ -11,14 +11,19 @@ use comfy_table::{ContentArrangement, Table};
 use kueue_api::config::Configuration;
 use kueue_dra_cluster::Snapshot;
 use kueue_dra_index::DeviceClassIndex;
+use kueue_dra_quota::validation::error_type_name;
+use kueue_dra_quota::{FeatureGates, Release};
 use serde::Serialize;
 
 use crate::cli::{CheckConfigArgs, Output};
 use crate::input;
-use crate::validate::RENAMED_GATES;
+use crate::startup;
 
 pub(crate) use findings::Code;
 use findings::{Finding, ObjectReference, Severity, finding};
+
+/// The code of findings that repeat Kueue's own Configuration validation.
+const KUEUE_VALIDATION: &str = "KUEUE-VALIDATION";
 
 /// The exit code when a finding fails the check.
 const EXIT_FINDINGS: u8 = 1;
@@ -37,8 +42,8 @@ pub(crate) fn run(args: &CheckConfigArgs) -> anyhow::Result<ExitCode> {
     let snapshot = input::load(&args.files, args.config.as_deref(), "default")?;
 
     let report = Report {
-        kueue_version: version.clone(),
-        findings: check(&snapshot, &version),
+        kueue_version: version.to_string(),
+        findings: check(&snapshot, version),
     };
     let rendered = match args.output {
         Output::Table => render_table(&report.findings, !args.no_headers),
@@ -62,13 +67,16 @@ pub(crate) fn run(args: &CheckConfigArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs Kueue's own checks first, in Kueue's order, then the cross-checks.
-fn check(snapshot: &Snapshot, version: &str) -> Vec<Finding> {
+/// Runs Kueue's own start-up checks first, in Kueue's order, then the cross-checks.
+///
+/// Kueue stops at the first start-up check that fails. All three run here, so that one pass
+/// shows every problem; when the feature gates fail, validation uses the release's defaults.
+fn check(snapshot: &Snapshot, release: Release) -> Vec<Finding> {
     let default_configuration = Configuration::default();
     let mut findings = Vec::new();
     let configuration = if let Some(loaded) = &snapshot.configuration {
-        findings.extend(decoding_findings(&loaded.unknown_fields, version));
-        findings.extend(renamed_gate_findings(&loaded.configuration, version));
+        findings.extend(decoding_findings(&loaded.unknown_fields, release));
+        findings.extend(startup_findings(&loaded.configuration, release));
         &loaded.configuration
     } else {
         findings.push(finding(
@@ -92,7 +100,7 @@ fn check(snapshot: &Snapshot, version: &str) -> Vec<Finding> {
     findings
 }
 
-fn decoding_findings(unknown_fields: &[String], version: &str) -> Vec<Finding> {
+fn decoding_findings(unknown_fields: &[String], release: Release) -> Vec<Finding> {
     unknown_fields
         .iter()
         .map(|field| Finding {
@@ -101,7 +109,7 @@ fn decoding_findings(unknown_fields: &[String], version: &str) -> Vec<Finding> {
             path: Some(field.clone()),
             error_type: None,
             message: format!(
-                "Kueue {version} does not start: Unable to load the configuration: strict \
+                "Kueue {release} does not start: Unable to load the configuration: strict \
                  decoding error: unknown field {field:?}"
             ),
             objects: Vec::new(),
@@ -110,25 +118,36 @@ fn decoding_findings(unknown_fields: &[String], version: &str) -> Vec<Finding> {
         .collect()
 }
 
-// TODO: report every gate error of the chosen release as Kueue prints it at start-up
-// (unknown, locked and dependent gates), not only the two renamed DRA gates.
-fn renamed_gate_findings(configuration: &Configuration, version: &str) -> Vec<Finding> {
-    RENAMED_GATES
-        .iter()
-        .filter(|(old, _)| configuration.feature_gates.contains_key(*old))
-        .map(|(old, new)| Finding {
-            severity: Severity::Error,
-            code: Code::FeatureGateRenamed.as_str().to_owned(),
-            path: Some(format!("featureGates.{old}")),
-            error_type: None,
-            message: format!(
-                "Kueue {version} does not start: it does not know the feature gate `{old}`, \
-                 which Kueue v0.18 renamed to `{new}`"
-            ),
-            objects: Vec::new(),
-            fix: Some(format!("set `{new}` instead of `{old}`")),
-        })
-        .collect()
+/// Returns the feature gate error and Kueue's validation errors.
+fn startup_findings(configuration: &Configuration, release: Release) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let gates = match FeatureGates::resolve(release, &configuration.feature_gates) {
+        Ok(gates) => gates,
+        Err(error) => {
+            findings.push(Finding {
+                severity: Severity::Error,
+                code: Code::FeatureGates.as_str().to_owned(),
+                path: Some("featureGates".to_owned()),
+                error_type: None,
+                message: format!("Kueue {release} does not start: {error}"),
+                objects: Vec::new(),
+                fix: Some("use the gate names and values of the Kueue release you run".to_owned()),
+            });
+            FeatureGates::defaults(release)
+        }
+    };
+
+    let errors = startup::validate(configuration, release, gates);
+    findings.extend(errors.iter().map(|error| Finding {
+        severity: Severity::Error,
+        code: KUEUE_VALIDATION.to_owned(),
+        path: Some(error.field.clone()),
+        error_type: Some(error_type_name(error.error_type).to_owned()),
+        message: error.to_string(),
+        objects: Vec::new(),
+        fix: None,
+    }));
+    findings
 }
 
 /// Renders findings grouped by severity, errors first, in kubectl's table style.

@@ -1,0 +1,102 @@
+//! The checks Kueue makes on its Configuration when the manager starts, in Kueue's order:
+//! strict decoding, then the feature gates, then the validation of the loaded Configuration.
+//! Kueue stops at the first that fails.
+
+use kueue_dra_cluster::LoadedConfiguration;
+use kueue_dra_quota::field::aggregate_message;
+use kueue_dra_quota::{ConfigurationError, FeatureGates, FieldError, Release, ValidationProfile};
+
+/// The first start-up check a Configuration fails, with what Kueue logs for it.
+#[derive(Debug)]
+pub(crate) enum StartupFailure {
+    /// Fields Kueue's strict decoder does not know, as paths.
+    Decoding(Vec<String>),
+    /// `featureGates` that Kueue refuses.
+    FeatureGates(ConfigurationError),
+    /// Kueue's own validation errors, in Kueue's order.
+    Validation(Vec<FieldError>),
+}
+
+impl StartupFailure {
+    /// Returns what Kueue logs before it exits: the log message and the error.
+    pub(crate) fn message(&self) -> String {
+        match self {
+            Self::Decoding(fields) => {
+                let errors: Vec<String> = fields
+                    .iter()
+                    .map(|field| format!("unknown field {field:?}"))
+                    .collect();
+                format!(
+                    "Unable to load the configuration: strict decoding error: {}",
+                    errors.join(", ")
+                )
+            }
+            Self::FeatureGates(error) => error.to_string(),
+            Self::Validation(errors) => format!(
+                "Unable to validate the configuration: {}",
+                aggregate_message(errors)
+            ),
+        }
+    }
+}
+
+impl StartupFailure {
+    /// Returns what the user can do about the failure.
+    pub(crate) fn fix(&self) -> &'static str {
+        match self {
+            Self::Decoding(_) => "remove the field or correct its name",
+            Self::FeatureGates(_) => "use the gate names and values of the Kueue release you run",
+            Self::Validation(_) => "correct the fields the message names",
+        }
+    }
+}
+
+/// Runs Kueue's start-up checks on `loaded` for `release`.
+pub(crate) fn check(loaded: &LoadedConfiguration, release: Release) -> Result<(), StartupFailure> {
+    if !loaded.unknown_fields.is_empty() {
+        return Err(StartupFailure::Decoding(loaded.unknown_fields.clone()));
+    }
+
+    let configuration = &loaded.configuration;
+    let gates = FeatureGates::resolve(release, &configuration.feature_gates)
+        .map_err(StartupFailure::FeatureGates)?;
+
+    let errors = validate(configuration, release, gates);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(StartupFailure::Validation(errors))
+    }
+}
+
+/// Runs Kueue's validation of a loaded Configuration, with the gates it resolved.
+pub(crate) fn validate(
+    configuration: &kueue_api::config::Configuration,
+    release: Release,
+    gates: FeatureGates,
+) -> Vec<FieldError> {
+    kueue_dra_quota::validate_configuration(
+        configuration,
+        validation_profile(release, gates, configuration),
+    )
+}
+
+/// The gate that lets `quotaCheckStrategy` be set, which `FeatureGates` does not carry.
+const QUOTA_CHECK_STRATEGY_GATE: &str = "QuotaCheckStrategy";
+
+fn validation_profile(
+    release: Release,
+    gates: FeatureGates,
+    configuration: &kueue_api::config::Configuration,
+) -> ValidationProfile {
+    let mut profile = match release {
+        Release::Tagged { minor, patch } => ValidationProfile::for_tag(minor, patch),
+        Release::Main => ValidationProfile::for_main(),
+    };
+    profile.partitionable_devices_enabled = gates.partitionable_devices;
+    profile.consumable_capacity_enabled = gates.consumable_capacity;
+    if let Some(&enabled) = configuration.feature_gates.get(QUOTA_CHECK_STRATEGY_GATE) {
+        profile.quota_check_strategy_enabled = enabled;
+    }
+    profile
+}
