@@ -11,24 +11,19 @@ use kueue_api::v1beta2::{Admission, Workload};
 use kueue_dra_index::DeviceClassIndex;
 
 use crate::adjust::{adjust_resources, admissibility_message};
-use crate::claims::{DraContext, PodSetDra, resolve_claim_templates};
+use crate::claims::{DraContext, DraError, PodSetDra, resolve_claim_templates};
 use crate::explanation::{Explanation, PodSetCharge, Status};
 use crate::extended::{requests_backed_extended_resource, resolve_extended_resources};
-use crate::field::{FieldError, aggregate_message, has_internal_error};
+use crate::field::{aggregate_message, has_internal_error};
 use crate::gates::{ConfigurationError, FeatureGates};
 use crate::limit_range::LimitRangeSummary;
 use crate::quantity::{ResourceFormatter, resource_value};
 use crate::release::Release;
-use crate::requests::{
-    PodResources, ResourceList, add_list, apply_transformations, drop_excluded, parse_list,
-};
+use crate::requests::{PodResources, add_list, apply_transformations, drop_excluded, parse_list};
+use crate::rules::{Rules, ValueClamp};
 
 /// Kueue's limit on a condition message, in bytes; a longer message is cut and ends in ` ...`.
 const MAX_CONDITION_MESSAGE_BYTES: usize = 32 * 1024;
-
-/// The message Kueue writes when a Workload references a ResourceClaim directly.
-const RESOURCE_CLAIM_MESSAGE: &str =
-    "KueueDRAIntegration feature does not support use of resource claims";
 
 /// The message Kueue writes when DRA is off and such Workloads are rejected.
 const DRA_DISABLED_MESSAGE: &str =
@@ -264,23 +259,27 @@ impl<'a> Calculator<'a> {
         }
 
         let namespace = workload.metadata.namespace.as_deref().unwrap_or("default");
+        let rules = Rules::of(self.release);
         let context = DraContext {
             index: self.index,
             gates: self.gates,
             formatter: &self.formatter,
             templates: self.templates,
             namespace,
+            workload_name: workload.metadata.name.as_deref().unwrap_or_default(),
+            rules,
         };
+        let on_hold = rules.on_hold && on_hold(workload);
 
         // Kueue decides on DRA processing from the spec as written, before limits are copied
         // into missing requests.
         let raw_pods: Vec<&PodResources> = pod_sets.iter().map(|pod_set| &pod_set.raw).collect();
         let needs_dra = self.gates.dra_integration
-            && !on_hold(workload)
+            && !on_hold
             && (has_dra
                 || (self.gates.extended_resource
                     && requests_backed_extended_resource(&raw_pods, &context)));
-        if on_hold(workload) {
+        if on_hold {
             notes.push("The Workload is on hold (QuotaReserved is False with reason OnHold), so Kueue does not queue it.".to_owned());
         }
 
@@ -360,18 +359,48 @@ impl<'a> Calculator<'a> {
             drop_excluded(&mut requests, &resources.exclude_resource_prefixes);
             let mut requests = apply_transformations(&requests, &resources.transformations, notes);
 
+            let rules = Rules::of(self.release);
             let mut dra_charges = Vec::new();
+            let mut dra_amounts = None;
             if let Some((pod_set_dra, replaced)) = dra {
                 for name in &replaced[position] {
                     requests.remove(name);
                 }
                 let this = &pod_set_dra[position];
-                // DRA amounts add to an ordinary request of the same name.
-                add_list(&mut requests, &this.resources);
                 dra_charges.clone_from(&this.charges);
+                dra_amounts = Some(&this.resources);
             }
 
-            charges.push(self.charge(pod_set.name, pod_set.count, &requests, dra_charges));
+            // DRA amounts add to an ordinary request of the same name: as quantities from
+            // v0.18.5 and v0.19.1, as wrapping int64 values before.
+            let values: BTreeMap<String, i64> = if rules.quantity_totals {
+                if let Some(amounts) = dra_amounts {
+                    add_list(&mut requests, amounts);
+                }
+                requests
+                    .iter()
+                    .map(|(resource, quantity)| {
+                        (resource.clone(), resource_value(resource, quantity).max(0))
+                    })
+                    .collect()
+            } else {
+                let mut values: BTreeMap<String, i64> = requests
+                    .iter()
+                    .map(|(resource, quantity)| {
+                        (
+                            resource.clone(),
+                            value_of(rules.value_clamp, resource, quantity),
+                        )
+                    })
+                    .collect();
+                for (resource, quantity) in dra_amounts.into_iter().flatten() {
+                    let value = values.entry(resource.clone()).or_insert(0);
+                    *value = value.wrapping_add(value_of(rules.value_clamp, resource, quantity));
+                }
+                values
+            };
+
+            charges.push(self.charge(pod_set.name, pod_set.count, &values, dra_charges, &rules));
         }
         charges
     }
@@ -388,7 +417,10 @@ impl<'a> Calculator<'a> {
     ) -> Result<DraResult, Rejection> {
         if has_claim {
             return Err(Rejection {
-                message: RESOURCE_CLAIM_MESSAGE.to_owned(),
+                message: format!(
+                    "{} feature does not support use of resource claims",
+                    context.rules.resource_claim_gate
+                ),
                 retried: false,
             });
         }
@@ -398,13 +430,14 @@ impl<'a> Calculator<'a> {
             .map(|pod_set| (pod_set.name, pod_set.spec))
             .collect();
         let mut per_pod_set = resolve_claim_templates(&specs, context, notes)
-            .map_err(|errors| rejection_from(&errors))?;
+            .map_err(|error| rejection_from(error, &context.rules, notes))?;
         let mut replaced = vec![BTreeSet::new(); pod_sets.len()];
 
         if self.gates.extended_resource {
             let pods: Vec<&PodResources> = adjusted.iter().collect();
-            let extended = resolve_extended_resources(&pods, context)
-                .map_err(|errors| rejection_from(&errors))?;
+            let extended = resolve_extended_resources(&pods, context).map_err(|errors| {
+                rejection_from(DraError::Fields(errors), &context.rules, notes)
+            })?;
             for ((pod_set, names), extended) in per_pod_set
                 .iter_mut()
                 .zip(replaced.iter_mut())
@@ -418,24 +451,30 @@ impl<'a> Calculator<'a> {
         Ok((per_pod_set, replaced))
     }
 
-    /// Builds one pod set's charge from its per-pod requests, as Kueue's
-    /// `totalRequestsFromPodSets`: int64 values, floored at zero, times the count.
+    /// Builds one pod set's charge from its per-pod int64 values, as Kueue's
+    /// `totalRequestsFromPodSets`: times the count, saturating from v0.18.0 and wrapping
+    /// before.
     fn charge(
         &self,
         name: &str,
         count: i32,
-        requests: &ResourceList,
+        values: &BTreeMap<String, i64>,
         charges: Vec<crate::Charge>,
+        rules: &Rules,
     ) -> PodSetCharge {
         let mut per_pod = BTreeMap::new();
         let mut total = BTreeMap::new();
-        for (resource, quantity) in requests {
-            let value = resource_value(resource, quantity).max(0);
+        for (resource, &value) in values {
+            let pods = i64::from(count);
+            let pod_set_value = if rules.saturating_multiply {
+                value.saturating_mul(pods)
+            } else {
+                value.wrapping_mul(pods)
+            };
             per_pod.insert(resource.clone(), self.formatter.format(resource, value));
             total.insert(
                 resource.clone(),
-                self.formatter
-                    .format(resource, value.saturating_mul(i64::from(count))),
+                self.formatter.format(resource, pod_set_value),
             );
         }
         PodSetCharge {
@@ -558,6 +597,17 @@ impl<'a> Calculator<'a> {
     }
 }
 
+/// Returns the int64 Kueue charges for `quantity` of `resource` under `clamp`: milli-units
+/// for `cpu`, whole units for the rest.
+fn value_of(clamp: ValueClamp, resource: &str, quantity: &crate::Quantity) -> i64 {
+    match (clamp, resource == "cpu") {
+        (ValueClamp::All, _) => resource_value(resource, quantity),
+        (ValueClamp::CpuOnly, true) => quantity.safe_milli_value(),
+        (ValueClamp::None, true) => quantity.milli_value(),
+        (ValueClamp::CpuOnly | ValueClamp::None, false) => quantity.value(),
+    }
+}
+
 /// Removes repeated notes, keeping the first of each; pod sets that share a template
 /// produce the same note.
 fn deduplicate(notes: &mut Vec<String>) {
@@ -571,10 +621,27 @@ fn claims(spec: &PodSpec) -> impl Iterator<Item = &k8s_openapi::api::core::v1::P
     spec.resource_claims.iter().flatten()
 }
 
-fn rejection_from(errors: &[FieldError]) -> Rejection {
-    Rejection {
-        message: aggregate_message(errors),
-        retried: has_internal_error(errors),
+/// Builds the rejection for a DRA error: the condition message, and whether Kueue retries,
+/// which before v0.17.5 (and in v0.18.0) it does for every error.
+fn rejection_from(error: DraError, rules: &Rules, notes: &mut Vec<String>) -> Rejection {
+    match error {
+        DraError::Fields(errors) => Rejection {
+            message: aggregate_message(&errors),
+            retried: !rules.retry_only_internal || has_internal_error(&errors),
+        },
+        DraError::Plain(message) => Rejection {
+            message,
+            retried: true,
+        },
+        DraError::Panic(request) => {
+            notes.push(format!(
+                "Device request {request} sets neither `exactly` nor `firstAvailable`; this Kueue release dereferences the missing `exactly` and its reconciler panics, so the Workload gets no condition and is retried."
+            ));
+            Rejection {
+                message: String::new(),
+                retried: true,
+            }
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 //! The ResourceClaimTemplate path: device requests counted per DeviceClass and charged under
-//! the class's `deviceClassMappings` name, as Kueue v0.19.2's `pkg/dra/claims.go`.
+//! the class's `deviceClassMappings` name, as each release's `pkg/dra/claims.go`.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +12,7 @@ use crate::field::{BadValue, FieldError};
 use crate::gates::FeatureGates;
 use crate::quantity::{Format, Quantity, ResourceFormatter};
 use crate::requests::{ResourceList, add_list};
+use crate::rules::{AdminAccess, Rules};
 
 /// The objects and settings the DRA passes read besides the Workload.
 pub(crate) struct DraContext<'a> {
@@ -20,6 +21,20 @@ pub(crate) struct DraContext<'a> {
     pub formatter: &'a ResourceFormatter,
     pub templates: &'a [ResourceClaimTemplate],
     pub namespace: &'a str,
+    pub workload_name: &'a str,
+    pub rules: Rules,
+}
+
+/// Why a DRA pass rejected a Workload.
+#[derive(Debug)]
+pub(crate) enum DraError {
+    /// Field errors, aggregated into the condition message (v0.15.0 and later).
+    Fields(Vec<FieldError>),
+    /// A plain Go error message, always retried (v0.14).
+    Plain(String),
+    /// Kueue dereferences a missing `exactly` and its reconciler panics; the message names
+    /// the request.
+    Panic(String),
 }
 
 /// The DRA charge of one pod set: per-pod amounts by quota resource and the charges
@@ -45,11 +60,13 @@ struct RequestCount {
 ///
 /// The first error ends the pass, as in Kueue. Pod-level `resourceClaimName` entries are
 /// skipped here because the caller rejects them first.
+// Each release's checks sit in the order Kueue runs them, which one function shows best.
+#[allow(clippy::too_many_lines)]
 pub(crate) fn resolve_claim_templates(
     pod_sets: &[(&str, &PodSpec)],
     context: &DraContext<'_>,
     notes: &mut Vec<String>,
-) -> Result<Vec<PodSetDra>, Vec<FieldError>> {
+) -> Result<Vec<PodSetDra>, DraError> {
     let mut result = Vec::with_capacity(pod_sets.len());
     for (pod_set_index, (pod_set_name, spec)) in pod_sets.iter().enumerate() {
         let mut pod_set = PodSetDra::default();
@@ -63,26 +80,45 @@ pub(crate) fn resolve_claim_templates(
 
             let Some(template) = find_template(context.templates, context.namespace, template_name)
             else {
-                return Err(vec![FieldError::internal(
+                if context.rules.plain_errors {
+                    return Err(DraError::Plain(format!(
+                        "failed to get claim spec for ResourceClaimTemplate {template_name} in workload {} podset {pod_set_name}: failed to get claim spec: resourceclaimtemplates.resource.k8s.io \"{template_name}\" not found",
+                        context.workload_name
+                    )));
+                }
+                return Err(DraError::Fields(vec![FieldError::internal(
                     claim_path,
                     format!(
                         "failed to get claim spec for ResourceClaimTemplate {template_name} in podset {pod_set_name}: resourceclaimtemplates.resource.k8s.io \"{template_name}\" not found"
                     ),
-                )]);
+                )]));
             };
             let claim_spec = &template.spec.spec;
 
-            let (totals, requests) = count_devices_per_class(claim_spec).map_err(|errors| {
-                errors
-                    .into_iter()
-                    .map(|error| FieldError {
-                        detail: format!("ResourceClaimTemplate {template_name}: {}", error.detail),
-                        ..error.with_field_prefix(&claim_path)
-                    })
-                    .collect::<Vec<_>>()
+            let counted = if context.rules.plain_errors {
+                Ok(count_devices_without_checks(claim_spec))
+            } else {
+                count_devices_per_class(claim_spec, &context.rules)
+            };
+            let (totals, requests) = counted.map_err(|error| match error {
+                CountError::Fields(errors) => DraError::Fields(
+                    errors
+                        .into_iter()
+                        .map(|error| FieldError {
+                            detail: format!(
+                                "ResourceClaimTemplate {template_name}: {}",
+                                error.detail
+                            ),
+                            ..error.with_field_prefix(&claim_path)
+                        })
+                        .collect(),
+                ),
+                CountError::MissingExactly(request) => DraError::Panic(format!(
+                    "{claim_path}.devices.requests[{request}] of ResourceClaimTemplate {template_name}"
+                )),
             })?;
 
-            if has_cel_selectors(claim_spec) {
+            if has_cel_selectors(claim_spec) && !context.rules.reject_selectors {
                 notes.push(format!(
                     "ResourceClaimTemplate {template_name} has CEL selectors, which were not compiled or checked against the cluster's ResourceSlices; Kueue rejects a Workload whose selectors do not compile or match too few devices."
                 ));
@@ -91,12 +127,18 @@ pub(crate) fn resolve_claim_templates(
             let mut claim_quota_keys = BTreeMap::new();
             for (class, count) in totals {
                 let Some(mapping) = context.index.mapping_for_class(&class) else {
-                    return Err(vec![FieldError::not_found(
+                    if context.rules.plain_errors {
+                        return Err(DraError::Plain(format!(
+                            "DeviceClass {class} is not mapped in DRA configuration for workload {} podset {pod_set_name}: DeviceClass is not mapped in DRA configuration",
+                            context.workload_name
+                        )));
+                    }
+                    return Err(DraError::Fields(vec![FieldError::not_found(
                         format!("{claim_path}.resourceClaimTemplateName"),
                         format!(
                             "DeviceClass {class} is not mapped in DRA configuration for podset {pod_set_name}"
                         ),
-                    )]);
+                    )]));
                 };
                 if context.gates.partitionable_devices && has_counter_sources(context.index, &class)
                 {
@@ -148,47 +190,107 @@ pub(crate) fn resolve_claim_templates(
     Ok(result)
 }
 
-/// Counts devices per DeviceClass in one claim spec, as Kueue v0.19.2's
-/// `countDevicesPerClass`. The classes come back in Kueue's iteration order.
+/// Why counting a claim's devices failed.
+enum CountError {
+    /// Field errors relative to the claim.
+    Fields(Vec<FieldError>),
+    /// The request at this index has neither `firstAvailable` nor `exactly`, which the
+    /// release dereferences.
+    MissingExactly(usize),
+}
+
+/// Counts devices per DeviceClass in one claim spec, as `countDevicesPerClass` from v0.15.0
+/// on, with the checks `rules` enables. The classes come back in Kueue's iteration order.
 ///
 /// Errors carry paths relative to the claim (`devices.requests[k]...`) and bare details; the
 /// caller adds the claim path and template name.
-fn count_devices_per_class(spec: &ResourceClaimSpec) -> Result<ClaimCounts, Vec<FieldError>> {
+#[allow(clippy::too_many_lines)]
+fn count_devices_per_class(
+    spec: &ResourceClaimSpec,
+    rules: &Rules,
+) -> Result<ClaimCounts, CountError> {
+    let reject = |field: String, value: BadValue, detail: &str| {
+        Err(CountError::Fields(vec![FieldError::invalid(
+            field, value, detail,
+        )]))
+    };
     let mut totals: Vec<(String, i64)> = Vec::new();
     let mut requests = Vec::new();
-    let device_requests = spec
-        .devices
-        .as_ref()
+    let devices = spec.devices.as_ref();
+    let device_requests = devices
         .and_then(|devices| devices.requests.as_deref())
         .unwrap_or_default();
+
+    if rules.reject_constraints_and_config {
+        let has_constraints = devices
+            .and_then(|devices| devices.constraints.as_ref())
+            .is_some_and(|constraints| !constraints.is_empty());
+        if has_constraints {
+            return reject(
+                "devices.constraints".to_owned(),
+                BadValue::Null,
+                "device constraints (MatchAttribute) are not supported",
+            );
+        }
+        let has_config = devices
+            .and_then(|devices| devices.config.as_ref())
+            .is_some_and(|config| !config.is_empty());
+        if has_config {
+            return reject(
+                "devices.config".to_owned(),
+                BadValue::Null,
+                "device config is not supported",
+            );
+        }
+    }
 
     for (request_index, request) in device_requests.iter().enumerate() {
         let request_path = format!("devices.requests[{request_index}]");
         if request.first_available.is_some() {
-            return Err(vec![FieldError::invalid(
+            return reject(
                 request_path,
                 BadValue::Null,
                 "FirstAvailable device selection is not supported",
-            )]);
+            );
         }
         let Some(exactly) = &request.exactly else {
-            return Err(vec![FieldError::invalid(
-                request_path,
-                BadValue::Null,
-                "Exactly must be set if FirstAvailable is nil",
-            )]);
+            if rules.reject_missing_exactly {
+                return reject(
+                    request_path,
+                    BadValue::Null,
+                    "Exactly must be set if FirstAvailable is nil",
+                );
+            }
+            return Err(CountError::MissingExactly(request_index));
         };
 
-        // Kueue compiles the request's CEL selectors here and rejects the Workload when one
-        // does not compile. Without a CEL engine, compilation is taken to succeed, and the
-        // caller notes that it was not checked.
+        let has_selectors = exactly
+            .selectors
+            .as_ref()
+            .is_some_and(|selectors| !selectors.is_empty());
+        if rules.reject_selectors && has_selectors {
+            return reject(
+                format!("{request_path}.exactly.selectors"),
+                BadValue::Null,
+                "CEL selectors are not supported",
+            );
+        }
+        // From v0.18.0 Kueue compiles the request's CEL selectors here and rejects the
+        // Workload when one does not compile. Without a CEL engine, compilation is taken to
+        // succeed, and the caller notes that it was not checked.
 
         if exactly.admin_access == Some(true) {
-            return Err(vec![FieldError::invalid(
-                format!("{request_path}.exactly.adminAccess"),
-                BadValue::Null,
-                "AdminAccess is not supported",
-            )]);
+            match rules.admin_access {
+                AdminAccess::Reject => {
+                    return reject(
+                        format!("{request_path}.exactly.adminAccess"),
+                        BadValue::Null,
+                        "AdminAccess is not supported",
+                    );
+                }
+                AdminAccess::Skip => continue,
+                AdminAccess::Count => {}
+            }
         }
 
         // The API server defaults allocationMode to ExactCount; an unset mode is read as the
@@ -196,19 +298,19 @@ fn count_devices_per_class(spec: &ResourceClaimSpec) -> Result<ClaimCounts, Vec<
         let mode = exactly.allocation_mode.as_deref().unwrap_or_default();
         match mode {
             "All" => {
-                return Err(vec![FieldError::invalid(
+                return reject(
                     format!("{request_path}.exactly.allocationMode"),
                     BadValue::TypedString("All".to_owned()),
                     "AllocationMode 'All' is not supported",
-                )]);
+                );
             }
             "ExactCount" => {}
             _ => {
-                return Err(vec![FieldError::invalid(
+                return reject(
                     format!("{request_path}.exactly.allocationMode"),
                     BadValue::TypedString(mode.to_owned()),
-                    format!("unsupported allocation mode: {mode}"),
-                )]);
+                    &format!("unsupported allocation mode: {mode}"),
+                );
             }
         }
 
@@ -223,19 +325,68 @@ fn count_devices_per_class(spec: &ResourceClaimSpec) -> Result<ClaimCounts, Vec<
             continue;
         }
 
-        // Device counts saturate at the largest int64, as Kueue's SaturatingAdd.
-        match totals.iter_mut().find(|(existing, _)| *existing == class) {
-            Some((_, total)) => *total = total.saturating_add(count),
-            None => totals.push((class, count)),
-        }
+        add_count(&mut totals, class, count, rules.saturating_device_counts);
     }
 
-    // NOTE: Kueue v0.19.2 iterates the per-class counts in the order of its sorted request
-    // vector (FNV-1a hash of the class name, then the name), which decides the class an
-    // unmapped-class error names. With VectorizedResourceRequests off, Go map order makes it
-    // random; this order is used either way.
-    totals.sort_by(|(left, _), (right, _)| (fnv1a(left), left).cmp(&(fnv1a(right), right)));
+    sort_classes(&mut totals);
     Ok((totals, requests))
+}
+
+/// Counts devices per DeviceClass as v0.14's `countDevicesPerClass`: no request is
+/// rejected. A request without `exactly`, such as a `firstAvailable` list, names no class
+/// and is skipped; a mode other than ExactCount counts zero devices but still names its
+/// class, which must then be mapped.
+fn count_devices_without_checks(spec: &ResourceClaimSpec) -> ClaimCounts {
+    let mut totals: Vec<(String, i64)> = Vec::new();
+    let mut requests = Vec::new();
+    let device_requests = spec
+        .devices
+        .as_ref()
+        .and_then(|devices| devices.requests.as_deref())
+        .unwrap_or_default();
+    for request in device_requests {
+        let Some(exactly) = &request.exactly else {
+            continue;
+        };
+        let count = if exactly.allocation_mode.as_deref() == Some("ExactCount") {
+            exactly.count.unwrap_or(0)
+        } else {
+            0
+        };
+        let class = exactly.device_class_name.clone();
+        requests.push(RequestCount {
+            request: request.name.clone(),
+            class: class.clone(),
+            count,
+        });
+        if class.is_empty() {
+            continue;
+        }
+        add_count(&mut totals, class, count, false);
+    }
+    sort_classes(&mut totals);
+    (totals, requests)
+}
+
+// TODO: a claim whose counts wrap to the int64 minimum (v0.18.2 and earlier) was charged "0"
+// per pod in a first test, where Kueue's int64 sum keeps the negative value; unverified.
+/// Adds `count` to `class`'s total: saturating at the int64 bounds as Kueue's
+/// `SaturatingAdd`, or wrapping as Go's `+=` in releases before it.
+fn add_count(totals: &mut Vec<(String, i64)>, class: String, count: i64, saturating: bool) {
+    match totals.iter_mut().find(|(existing, _)| *existing == class) {
+        Some((_, total)) if saturating => *total = total.saturating_add(count),
+        Some((_, total)) => *total = total.wrapping_add(count),
+        None => totals.push((class, count)),
+    }
+}
+
+/// Puts the per-class counts in the order Kueue walks them.
+// NOTE: v0.18.6, v0.19.2 and main walk the counts in the order of their sorted request
+// vector (FNV-1a hash of the class name, then the name) while VectorizedResourceRequests is
+// on. The other releases, and these with the gate off, walk a Go map, whose random order
+// decides which of several unmapped classes an error names. This order is used for all.
+fn sort_classes(totals: &mut [(String, i64)]) {
+    totals.sort_by(|(left, _), (right, _)| (fnv1a(left), left).cmp(&(fnv1a(right), right)));
 }
 
 /// Builds the quantity Kueue makes from a device count: `MustParse` of its decimal digits.

@@ -1,5 +1,6 @@
 //! The extended-resource path: container requests for an extended resource that a DeviceClass
-//! backs are charged as DRA devices, as Kueue v0.19.2's `pkg/dra/extended_resources.go`.
+//! backs are charged as DRA devices, as each release's `pkg/dra/extended_resources.go`
+//! (v0.17.0 and later).
 
 use std::collections::BTreeSet;
 
@@ -8,6 +9,7 @@ use crate::explanation::{Charge, ChargePath};
 use crate::field::{BadValue, FieldError};
 use crate::quantity::{Format, Quantity};
 use crate::requests::{ContainerResources, PodResources, ResourceList, add_list, merge_keep_max};
+use crate::rules::ClassChoice;
 
 /// The extended-resource charge of one pod set and the resource names it replaces.
 #[derive(Debug, Clone, Default)]
@@ -44,7 +46,8 @@ pub(crate) fn requests_backed_extended_resource(
         .any(|(name, quantity)| {
             !quantity.is_zero()
                 && is_extended_resource_name(name)
-                && !context.index.classes_for_extended_resource(name).is_empty()
+                && (context.rules.trigger_on_any_extended_resource
+                    || !context.index.classes_for_extended_resource(name).is_empty())
         })
 }
 
@@ -58,6 +61,9 @@ pub(crate) fn resolve_extended_resources(
     pods: &[&PodResources],
     context: &DraContext<'_>,
 ) -> Result<Vec<PodSetExtended>, Vec<FieldError>> {
+    if !context.rules.extended_per_name {
+        return resolve_per_container(pods, context);
+    }
     let mut result = Vec::with_capacity(pods.len());
     let mut errors = Vec::new();
 
@@ -146,6 +152,165 @@ pub(crate) fn resolve_extended_resources(
     } else {
         Err(errors)
     }
+}
+
+/// Converts extended resources as Kueue did before v0.18.6 and v0.19.2: each container's
+/// non-zero requests (negative ones included) are converted on their own and summed by quota
+/// key, then init containers are merged by maximum, regular containers by sum, and the two
+/// by maximum, all by quota key. Errors are collected over every container.
+// TODO: no test yet pins these pre-v0.18.6 charges; a first table test (init container
+// `example.com/a: 2` and container `example.com/b: 3` under one quota key, expected 3)
+// found no charge at v0.17.0 and v0.18.5, so this path is unverified.
+fn resolve_per_container(
+    pods: &[&PodResources],
+    context: &DraContext<'_>,
+) -> Result<Vec<PodSetExtended>, Vec<FieldError>> {
+    let mut result = Vec::with_capacity(pods.len());
+    let mut errors = Vec::new();
+    for (pod_set_index, pod) in pods.iter().enumerate() {
+        let pod_path = format!("spec.podSets[{pod_set_index}].template.spec");
+        let mut pod_set = PodSetExtended::default();
+        let mut init_max = ResourceList::new();
+        let mut regular_sum = ResourceList::new();
+        let groups = [
+            (&pod.init_containers, "initContainers", true),
+            (&pod.containers, "containers", false),
+        ];
+        for (containers, segment, init) in groups {
+            for (index, container) in containers.iter().enumerate() {
+                let path = format!("{pod_path}.{segment}[{index}]");
+                let converted =
+                    convert_container(container, &path, context, &mut pod_set, &mut errors);
+                if init {
+                    merge_keep_max(&mut init_max, &converted);
+                } else {
+                    add_list(&mut regular_sum, &converted);
+                }
+            }
+        }
+        merge_keep_max(&mut init_max, &regular_sum);
+        pod_set.dra.resources = init_max;
+        result.push(pod_set);
+    }
+    if errors.is_empty() {
+        Ok(result)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Converts one container's DeviceClass-backed extended resources by quota key, as
+/// `resolveContainerExtendedResources` before v0.18.6 and v0.19.2.
+// NOTE: Kueue walks a container's requests in Go map order and lists the DeviceClasses of an
+// extended resource from an informer index in Go map order too. This walks both by name, so
+// the error order, and with several mapped classes the first-mapped class, can differ.
+fn convert_container(
+    container: &ContainerResources,
+    path: &str,
+    context: &DraContext<'_>,
+    pod_set: &mut PodSetExtended,
+    errors: &mut Vec<FieldError>,
+) -> ResourceList {
+    let mut converted = ResourceList::new();
+    for (name, quantity) in &container.requests {
+        if quantity.is_zero() || !is_extended_resource_name(name) {
+            continue;
+        }
+        let classes = context.index.classes_for_extended_resource(name);
+        if classes.is_empty() {
+            continue;
+        }
+        let Some(amount) = quantity.as_int64() else {
+            errors.push(FieldError::invalid(
+                format!("{path}.resources.requests.{name}"),
+                BadValue::String(quantity.to_string()),
+                "extended resource quantity must be an integer",
+            ));
+            continue;
+        };
+
+        let mut quota_key = name.clone();
+        let mut charged_class = classes
+            .first()
+            .and_then(|class| class.metadata.name.clone())
+            .unwrap_or_default();
+        let candidates: Vec<String> = match context.rules.class_choice {
+            ClassChoice::FirstMapped => classes
+                .iter()
+                .filter_map(|class| class.metadata.name.clone())
+                .collect(),
+            ClassChoice::LatestCreated => context
+                .index
+                .selected_class_for_extended_resource(name)
+                .and_then(|class| class.metadata.name.clone())
+                .into_iter()
+                .collect(),
+        };
+        if context.rules.class_choice == ClassChoice::LatestCreated
+            && let Some(selected) = candidates.first()
+        {
+            charged_class.clone_from(selected);
+        }
+        for class in candidates {
+            let Some(mapping) = context.index.mapping_for_class(&class) else {
+                continue;
+            };
+            quota_key.clone_from(&mapping.name);
+            charged_class.clone_from(&class);
+            match quota_key_error(name, &class, path, context) {
+                Some(error) => errors.push(error),
+                None => break,
+            }
+        }
+
+        pod_set.replaced.insert(name.clone());
+        let amount = ResourceList::from([(
+            quota_key.clone(),
+            Quantity::from_int(amount, Format::DecimalSI),
+        )]);
+        add_list(&mut converted, &amount);
+        pod_set.dra.charges.push(Charge {
+            path: ChargePath::ExtendedResource,
+            claim: None,
+            template: None,
+            request: None,
+            resource: Some(name.clone()),
+            containers: vec![container.name.clone()],
+            device_class: charged_class,
+            per_pod: quantity.to_string(),
+            quota_key,
+        });
+    }
+    converted
+}
+
+/// Returns the error for extended resource `name` resolving to a mapped `class` with counter
+/// or capacity sources while their gate is on, reported at `path`.
+fn quota_key_error(
+    name: &str,
+    class: &str,
+    path: &str,
+    context: &DraContext<'_>,
+) -> Option<FieldError> {
+    if context.gates.partitionable_devices && has_counter_sources(context.index, class) {
+        return Some(FieldError::invalid(
+            path,
+            BadValue::TypedString(name.to_owned()),
+            format!(
+                "extended resource {name} resolves to DeviceClass {class} with counters configured; use ResourceClaimTemplates with CEL selectors for counter-based quota"
+            ),
+        ));
+    }
+    if context.gates.consumable_capacity && has_capacity_sources(context.index, class) {
+        return Some(FieldError::invalid(
+            path,
+            BadValue::TypedString(name.to_owned()),
+            format!(
+                "extended resource {name} resolves to DeviceClass {class} with capacity sources configured; use ResourceClaimTemplates with capacity.requests for capacity-based quota"
+            ),
+        ));
+    }
+    None
 }
 
 /// Returns the quota resource for extended resource `name` backed by `class`: the class's

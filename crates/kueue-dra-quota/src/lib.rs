@@ -75,6 +75,7 @@ mod limit_range;
 pub mod quantity;
 mod release;
 mod requests;
+mod rules;
 pub mod validation;
 
 pub use calculator::Calculator;

@@ -1,0 +1,162 @@
+//! The DRA accounting rules that differ between Kueue releases, each with the file and the
+//! tags where Kueue's code changed it.
+
+use crate::release::Release;
+
+/// How a release treats a device request with `adminAccess: true`
+/// (`pkg/dra/claims.go`, `countDevicesPerClass`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AdminAccess {
+    /// v0.14: no check, the request is counted like any other.
+    Count,
+    /// v0.15.0 to v0.19.2: rejected with `AdminAccess is not supported`.
+    Reject,
+    /// main: skipped, so it charges nothing.
+    Skip,
+}
+
+/// Which DeviceClass backs an extended resource that several classes declare
+/// (`pkg/dra/extended_resources.go`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ClassChoice {
+    /// Before v0.18.5 and v0.19.1: the first class in the list that has a mapping.
+    FirstMapped,
+    /// From v0.18.5 and v0.19.1: the latest `creationTimestamp`, then the smallest name.
+    LatestCreated,
+}
+
+/// How Kueue turns a quantity into the int64 it charges (`pkg/resources`, `ResourceValue`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ValueClamp {
+    /// Up to v0.17: `MilliValue` and `Value`, which wrap beyond int64.
+    None,
+    /// v0.18.0 to v0.18.4 and v0.19.0: `SafeMilliValue` for `cpu`, `Value` for the rest.
+    CpuOnly,
+    /// From v0.18.5 and v0.19.1: both clamp to the int64 range.
+    All,
+}
+
+/// The rules of one release. Each field names the Kueue code behind it.
+#[derive(Debug, Clone, Copy)]
+// Each field is one rule that a release either has or lacks.
+#[allow(clippy::struct_excessive_bools)]
+pub(crate) struct Rules {
+    /// v0.14: `GetResourceRequestsForResourceClaimTemplates` returns plain Go errors and
+    /// counts every request without checks.
+    pub plain_errors: bool,
+    /// v0.15.0 to v0.18.1: `devices.constraints` and `devices.config` are rejected.
+    pub reject_constraints_and_config: bool,
+    /// From v0.18.4 and v0.19.0: a request with neither `firstAvailable` nor `exactly` is
+    /// rejected. From v0.15.0 until then Kueue dereferences the missing `exactly`.
+    pub reject_missing_exactly: bool,
+    /// v0.15.0 to v0.17.8: any selector is rejected with `CEL selectors are not supported`.
+    pub reject_selectors: bool,
+    /// How `adminAccess: true` is treated.
+    pub admin_access: AdminAccess,
+    /// From v0.18.3 and v0.19.0: device counts per class saturate at the int64 maximum;
+    /// before, they wrap.
+    pub saturating_device_counts: bool,
+    /// The gate named in the message for a `resourceClaimName`:
+    /// `DynamicResourceAllocation` before v0.18.0, `KueueDRAIntegration` after.
+    pub resource_claim_gate: &'static str,
+    /// From v0.17.5 and v0.18.1: only internal errors are retried; before (and in v0.18.0)
+    /// every DRA error is returned to controller-runtime and retried with backoff.
+    pub retry_only_internal: bool,
+    /// From v0.17.7 and v0.18.3: a Workload on hold is not DRA-processed, and Kueue has the
+    /// notion of a hold at all.
+    pub on_hold: bool,
+    /// v0.17: any non-zero extended resource in a container's requests triggers DRA
+    /// processing; later only names that a DeviceClass declares.
+    pub trigger_on_any_extended_resource: bool,
+    /// Which DeviceClass backs an extended resource.
+    pub class_choice: ClassChoice,
+    /// From v0.18.6 and v0.19.2: extended resources are aggregated per original name and
+    /// negative requests are dropped; before, per container and by quota key, negative
+    /// requests included.
+    pub extended_per_name: bool,
+    /// From v0.18.5 and v0.19.1 (`pkg/workload/workload.go`, `totalRequestsFromPodSets`):
+    /// DRA amounts are added as quantities and every per-pod value is floored at zero;
+    /// before, they are added as int64 values that wrap, with no floor.
+    pub quantity_totals: bool,
+    /// From v0.18.0: the per-pod values times the pod count saturate; before, they wrap.
+    pub saturating_multiply: bool,
+    /// How quantities become int64 values.
+    pub value_clamp: ValueClamp,
+}
+
+impl Rules {
+    /// Returns the rules of `release`.
+    pub(crate) fn of(release: Release) -> Self {
+        let minor = release.minor();
+        let is_minor = |line: u32| minor == Some(line);
+        let before = |line: u32| minor.is_some_and(|minor| minor < line);
+
+        let admin_access = if is_minor(14) {
+            AdminAccess::Count
+        } else if release == Release::Main {
+            AdminAccess::Skip
+        } else {
+            AdminAccess::Reject
+        };
+        let value_clamp = if before(18) {
+            ValueClamp::None
+        } else if release.since(&[(18, 5), (19, 1)]) {
+            ValueClamp::All
+        } else {
+            ValueClamp::CpuOnly
+        };
+        Self {
+            plain_errors: is_minor(14),
+            reject_constraints_and_config: !is_minor(14) && !release.since(&[(18, 2)]),
+            reject_missing_exactly: release.since(&[(18, 4), (19, 0)]),
+            reject_selectors: !is_minor(14) && before(18),
+            admin_access,
+            saturating_device_counts: release.since(&[(18, 3), (19, 0)]),
+            resource_claim_gate: if before(18) {
+                "DynamicResourceAllocation"
+            } else {
+                "KueueDRAIntegration"
+            },
+            retry_only_internal: release.since(&[(17, 5), (18, 1)]),
+            on_hold: release.since(&[(17, 7), (18, 3)]),
+            trigger_on_any_extended_resource: is_minor(17),
+            class_choice: if release.since(&[(18, 5), (19, 1)]) {
+                ClassChoice::LatestCreated
+            } else {
+                ClassChoice::FirstMapped
+            },
+            extended_per_name: release.since(&[(18, 6), (19, 2)]),
+            quantity_totals: release.since(&[(18, 5), (19, 1)]),
+            saturating_multiply: !before(18),
+            value_clamp,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v0_14_counts_without_checks() {
+        let rules = Rules::of(Release::Tagged {
+            minor: 14,
+            patch: 0,
+        });
+
+        assert!(rules.plain_errors);
+        assert_eq!(rules.admin_access, AdminAccess::Count);
+        assert!(!rules.reject_constraints_and_config);
+    }
+
+    #[test]
+    fn v0_15_rejects_constraints() {
+        let rules = Rules::of(Release::Tagged {
+            minor: 15,
+            patch: 0,
+        });
+
+        assert!(rules.reject_constraints_and_config);
+        assert!(rules.reject_selectors);
+    }
+}
