@@ -76,8 +76,8 @@ pub(crate) struct CheckConfigArgs {
     #[arg(long)]
     pub(crate) no_headers: bool,
 
-    /// The Kueue release whose checks to reproduce, written `v0.19.2`, `0.19.2` or `v0.19`.
-    /// This build reproduces v0.19.2 only.
+    /// The Kueue release whose checks to reproduce: `v0.14.0` to `v0.19.2`, or `main`.
+    /// A minor version such as `v0.18` means its newest patch.
     #[arg(long, value_name = "VERSION", default_value = DEFAULT_VERSION)]
     pub(crate) kueue_version: String,
 
@@ -125,8 +125,8 @@ pub(crate) struct ExplainArgs {
     #[arg(long)]
     pub(crate) no_headers: bool,
 
-    /// The Kueue release whose behaviour to reproduce, written `v0.19.2`, `0.19.2` or `v0.19`
-    /// (a minor version means its newest patch). This build reproduces v0.19.2 only.
+    /// The Kueue release whose behaviour to reproduce: `v0.14.0` to `v0.19.2`, or `main`.
+    /// A minor version such as `v0.18` means its newest patch.
     #[arg(long, value_name = "VERSION", default_value = DEFAULT_VERSION)]
     pub(crate) kueue_version: String,
 

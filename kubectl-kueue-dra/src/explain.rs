@@ -29,7 +29,7 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.namespace.as_deref()
     };
-    let report = Report::build(&snapshot, version.to_string(), namespace);
+    let report = Report::build(&snapshot, version, namespace);
     if report.workloads.is_empty() {
         match namespace {
             Some(namespace) => {

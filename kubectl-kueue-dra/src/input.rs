@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use kueue_dra_cluster::{Loader, Snapshot};
 
 use crate::diagnostics;
@@ -13,18 +13,7 @@ pub(crate) const DEFAULT_VERSION: &str = "v0.19.2";
 
 /// Returns the Kueue release to reproduce.
 pub(crate) fn kueue_version(flag: &str) -> anyhow::Result<Release> {
-    let version = Release::parse(flag).context("invalid --kueue-version")?;
-    // NOTE: the calculator reproduces one release so far. Other releases are recognised, so
-    // that a typo and a release not modelled yet get different messages, but they are
-    // rejected rather than explained with another release's rules.
-    if version != Release::default() {
-        bail!(
-            "invalid --kueue-version: Kueue {version} is not reproduced yet; this build \
-             reproduces {DEFAULT_VERSION} only, so pass `--kueue-version {DEFAULT_VERSION}` or \
-             leave the flag out"
-        );
-    }
-    Ok(version)
+    Release::parse(flag).context("invalid --kueue-version")
 }
 
 /// Loads the `-f` paths and the `--config` file, and prints the loader's warnings.

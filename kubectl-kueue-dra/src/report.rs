@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use kueue_api::config::Configuration;
 use kueue_dra_cluster::{LoadedWorkload, Snapshot};
 use kueue_dra_index::DeviceClassIndex;
-use kueue_dra_quota::{Calculator, Explanation, Status};
+use kueue_dra_quota::{Calculator, Explanation, Release, Status};
 use serde::Serialize;
 
 /// The document `explain -o json` prints.
@@ -45,11 +45,7 @@ pub(crate) struct Source {
 
 impl Report {
     /// Explains every workload of `snapshot` in `namespace`, or in every namespace.
-    pub(crate) fn build(
-        snapshot: &Snapshot,
-        kueue_version: String,
-        namespace: Option<&str>,
-    ) -> Self {
+    pub(crate) fn build(snapshot: &Snapshot, release: Release, namespace: Option<&str>) -> Self {
         let default_configuration = Configuration::default();
         let configuration = snapshot
             .configuration
@@ -62,7 +58,8 @@ impl Report {
         let index = DeviceClassIndex::new(mappings, &snapshot.device_classes);
         let calculator = Calculator::new(configuration, &index, &snapshot.resource_claim_templates)
             .with_limit_ranges(&snapshot.limit_ranges)
-            .with_runtime_classes(&snapshot.runtime_classes);
+            .with_runtime_classes(&snapshot.runtime_classes)
+            .with_release(release);
 
         let mut workloads: Vec<WorkloadReport> = snapshot
             .workloads
@@ -77,7 +74,7 @@ impl Report {
         workloads.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
 
         Self {
-            kueue_version,
+            kueue_version: release.to_string(),
             workloads,
             dra_resource_names: dra_resource_names(configuration, snapshot),
         }

@@ -10,3 +10,4 @@ mod harness;
 mod input;
 mod kubectl;
 mod real_manifests;
+mod releases;

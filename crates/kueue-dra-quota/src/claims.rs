@@ -53,6 +53,8 @@ struct RequestCount {
     request: String,
     class: String,
     count: i64,
+    /// Whether Kueue skips the request, as it does an adminAccess request on main.
+    skipped: bool,
 }
 
 /// Counts the devices of every ResourceClaimTemplate the pod sets reference and maps them to
@@ -163,11 +165,20 @@ pub(crate) fn resolve_claim_templates(
             }
 
             for request in requests {
-                let quota_key = claim_quota_keys
-                    .get(&request.class)
-                    .cloned()
-                    .unwrap_or_default();
-                let per_pod = if quota_key.is_empty() {
+                // A skipped request still names the key its class maps to, so the charge line
+                // shows what Kueue leaves uncharged.
+                let skipped_key = || {
+                    context
+                        .index
+                        .mapping_for_class(&request.class)
+                        .map(|mapping| mapping.name.clone())
+                };
+                let quota_key = match claim_quota_keys.get(&request.class) {
+                    _ if request.skipped => skipped_key().unwrap_or_default(),
+                    Some(key) => key.clone(),
+                    None => String::new(),
+                };
+                let per_pod = if quota_key.is_empty() || request.skipped {
                     "0".to_owned()
                 } else {
                     context.formatter.format(&quota_key, request.count)
@@ -288,7 +299,15 @@ fn count_devices_per_class(
                         "AdminAccess is not supported",
                     );
                 }
-                AdminAccess::Skip => continue,
+                AdminAccess::Skip => {
+                    requests.push(RequestCount {
+                        request: request.name.clone(),
+                        class: exactly.device_class_name.clone(),
+                        count: 0,
+                        skipped: true,
+                    });
+                    continue;
+                }
                 AdminAccess::Count => {}
             }
         }
@@ -320,6 +339,7 @@ fn count_devices_per_class(
             request: request.name.clone(),
             class: class.clone(),
             count,
+            skipped: false,
         });
         if class.is_empty() {
             continue;
@@ -358,6 +378,7 @@ fn count_devices_without_checks(spec: &ResourceClaimSpec) -> ClaimCounts {
             request: request.name.clone(),
             class: class.clone(),
             count,
+            skipped: false,
         });
         if class.is_empty() {
             continue;

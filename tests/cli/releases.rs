@@ -1,0 +1,170 @@
+//! `--kueue-version`: the same input explained as different Kueue releases charge it.
+
+use crate::harness::{json, run, run_with_stdin};
+
+/// Two DeviceClasses with their own extended resource names, mapped to one quota key; an init
+/// container requests 2 of one and the main container 3 of the other.
+const TWO_NAMES_ONE_KEY: &str = "\
+apiVersion: config.kueue.x-k8s.io/v1beta2
+kind: Configuration
+featureGates:
+  KueueDRAIntegrationExtendedResource: true
+resources:
+  deviceClassMappings:
+  - name: example.com/gpu
+    deviceClassNames: [gpu-a, gpu-b]
+---
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata:
+  name: gpu-a
+spec:
+  extendedResourceName: a.example.com/gpu
+---
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata:
+  name: gpu-b
+spec:
+  extendedResourceName: b.example.com/gpu
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: mixed
+  labels:
+    kueue.x-k8s.io/queue-name: user-queue
+spec:
+  template:
+    spec:
+      initContainers:
+      - name: init
+        resources:
+          requests:
+            a.example.com/gpu: 2
+      containers:
+      - name: main
+        resources:
+          requests:
+            b.example.com/gpu: 3
+";
+
+fn gpu_total(release: &str) -> serde_json::Value {
+    let output = run_with_stdin(
+        &[
+            "explain",
+            "-f",
+            "-",
+            "-o",
+            "json",
+            "--kueue-version",
+            release,
+        ],
+        Some(TWO_NAMES_ONE_KEY),
+    );
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    json(&output)["workloads"][0]["podSets"][0]["total"]["example.com/gpu"].clone()
+}
+
+#[test]
+fn before_v0_18_6_extended_resources_aggregate_by_quota_key() {
+    // max(init 2) against sum(containers 3) under the one key: the init container's devices
+    // are not counted, which v0.18.6 fixed.
+    assert_eq!(gpu_total("v0.18.5"), "3");
+}
+
+#[test]
+fn from_v0_18_6_extended_resources_aggregate_by_name() {
+    assert_eq!(gpu_total("v0.18.6"), "5");
+    assert_eq!(gpu_total("v0.19.2"), "5");
+}
+
+#[test]
+fn admin_access_is_charged_nothing_on_main() {
+    let template = "\
+apiVersion: config.kueue.x-k8s.io/v1beta2
+kind: Configuration
+resources:
+  deviceClassMappings:
+  - name: example.com/gpu
+    deviceClassNames: [gpu.example.com]
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata:
+  name: admin
+spec:
+  spec:
+    devices:
+      requests:
+      - name: gpu
+        exactly:
+          deviceClassName: gpu.example.com
+          adminAccess: true
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: admin
+spec:
+  containers:
+  - name: main
+  resourceClaims:
+  - name: gpu
+    resourceClaimTemplateName: admin
+";
+    let main = run_with_stdin(
+        &[
+            "explain",
+            "-f",
+            "-",
+            "-o",
+            "json",
+            "--kueue-version",
+            "main",
+        ],
+        Some(template),
+    );
+    let workload = &json(&main)["workloads"][0];
+    assert_eq!(workload["status"], "Charged");
+    assert_eq!(workload["podSets"][0]["charges"][0]["perPod"], "0");
+
+    let release = run_with_stdin(&["explain", "-f", "-", "-o", "json"], Some(template));
+    assert_eq!(json(&release)["workloads"][0]["status"], "Inadmissible");
+}
+
+#[test]
+fn seed_page_configuration_as_v0_17() {
+    let output = run(&[
+        "explain",
+        "-f",
+        "examples/seed-v0.17",
+        "-o",
+        "json",
+        "--kueue-version",
+        "v0.17",
+    ]);
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(json(&output)["kueueVersion"], "v0.17.8");
+    insta::assert_snapshot!(output.stdout);
+}
+
+#[test]
+fn seed_page_gate_is_refused_by_v0_18() {
+    // Kueue v0.18 locks its own DynamicResourceAllocation gate to false.
+    let output = run(&[
+        "explain",
+        "-f",
+        "examples/seed-v0.17",
+        "--kueue-version",
+        "v0.18.6",
+    ]);
+    assert_eq!(output.code, Some(2));
+    assert!(
+        output.stderr.contains(
+            "cannot set feature gate DynamicResourceAllocation to true, feature is locked to false"
+        ),
+        "{}",
+        output.stderr
+    );
+}
