@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{CommandFactory, Parser};
+use kueue_dra_quota::Release;
 
 use crate::cli::{Cli, Command};
 
@@ -53,11 +54,24 @@ fn print_completion(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints the plugin's version and the Kueue release it reproduces.
+/// Prints the plugin's version and the Kueue releases it reproduces.
 fn print_version() -> anyhow::Result<ExitCode> {
+    let releases = Release::all();
+    let oldest = releases
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let newest_tag = releases
+        .iter()
+        .rev()
+        .find(|release| **release != Release::Main)
+        .map(ToString::to_string)
+        .unwrap_or_default();
     let text = format!(
-        "kubectl-kueue_dra {}\nreproduces Kueue {}\n",
+        "kubectl-kueue_dra {}\nreproduces Kueue {oldest} to {newest_tag} and main at commit {} \
+         (default {})\n",
         env!("CARGO_PKG_VERSION"),
+        kueue_dra_quota::MAIN_COMMIT,
         input::DEFAULT_VERSION
     );
     write_stdout(text.as_bytes())?;

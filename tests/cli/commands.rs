@@ -9,7 +9,8 @@ fn version_names_the_reproduced_release() {
     assert_eq!(
         output.stdout,
         format!(
-            "kubectl-kueue_dra {}\nreproduces Kueue v0.19.2\n",
+            "kubectl-kueue_dra {}\nreproduces Kueue v0.14.0 to v0.19.2 and main at commit \
+             ff69552 (default v0.19.2)\n",
             env!("CARGO_PKG_VERSION")
         )
     );
