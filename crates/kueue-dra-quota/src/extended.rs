@@ -158,9 +158,6 @@ pub(crate) fn resolve_extended_resources(
 /// non-zero requests (negative ones included) are converted on their own and summed by quota
 /// key, then init containers are merged by maximum, regular containers by sum, and the two
 /// by maximum, all by quota key. Errors are collected over every container.
-// TODO: no test yet pins these pre-v0.18.6 charges; a first table test (init container
-// `example.com/a: 2` and container `example.com/b: 3` under one quota key, expected 3)
-// found no charge at v0.17.0 and v0.18.5, so this path is unverified.
 fn resolve_per_container(
     pods: &[&PodResources],
     context: &DraContext<'_>,

@@ -55,7 +55,8 @@ resources:
     config
 }
 
-/// The gates that turn DRA processing on in `text`, whose defaults leave it off before v0.18.
+/// The gates that turn DRA processing on in `text`: its defaults leave the template path off
+/// before v0.18 and the extended-resource path off before v0.19.
 fn dra_on(text: &str) -> Vec<(&'static str, bool)> {
     match release(text).minor() {
         Some(14..=16) => vec![("DynamicResourceAllocation", true)],
@@ -63,6 +64,7 @@ fn dra_on(text: &str) -> Vec<(&'static str, bool)> {
             ("DynamicResourceAllocation", true),
             ("DRAExtendedResources", true),
         ],
+        Some(18) => vec![("KueueDRAIntegrationExtendedResource", true)],
         _ => vec![],
     }
 }
@@ -615,6 +617,203 @@ fn every_release_charges_one_gpu() {
         assert_eq!(explanation.status, Status::Charged, "{text}");
         assert_eq!(
             explanation.pod_sets[0].total["example.com/gpu"], "2",
+            "{text}"
+        );
+    }
+}
+
+/// Two DeviceClasses that back `example.com/gpu`, the later one created second.
+const ALPHA_AND_OMEGA: &str = "
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata: {name: alpha.example.com, creationTimestamp: '2025-01-01T00:01:40Z'}
+spec: {extendedResourceName: example.com/gpu}
+---
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata: {name: omega.example.com, creationTimestamp: '2025-01-01T00:03:20Z'}
+spec: {extendedResourceName: example.com/gpu}
+";
+
+/// One extended-resource case: the pod's containers, and per release the per-pod charge of
+/// one quota resource, `None` when that resource is not charged.
+struct ExtendedCase {
+    name: &'static str,
+    init: &'static str,
+    containers: &'static str,
+    resource: &'static str,
+    expected: &'static [(&'static str, Option<&'static str>)],
+}
+
+#[test]
+fn extended_charges_by_release() {
+    // Before v0.18.6 and v0.19.2 (`pkg/dra/extended_resources.go`,
+    // `resolveContainerExtendedResources`) each container's requests are converted to quota
+    // keys first, then init containers are merged by maximum and regular ones by sum, per
+    // key. From those tags each name is aggregated on its own, negative amounts dropped,
+    // and only then converted.
+    let cases = [
+        ExtendedCase {
+            name: "two names under one key",
+            init: "[{name: init, resources: {requests: {example.com/a: '2'}}}]",
+            containers: "[{name: main, resources: {requests: {example.com/b: '3'}}}]",
+            resource: "example.com/gpu",
+            expected: &[
+                ("v0.17.0", Some("3")),
+                ("v0.17.8", Some("3")),
+                ("v0.18.0", Some("3")),
+                ("v0.18.5", Some("3")),
+                ("v0.19.0", Some("3")),
+                ("v0.19.1", Some("3")),
+                ("v0.18.6", Some("5")),
+                ("v0.19.2", Some("5")),
+                ("main", Some("5")),
+            ],
+        },
+        ExtendedCase {
+            name: "negative name offsets another",
+            init: "[]",
+            containers: "[{name: main, resources: {requests: {example.com/a: '5', example.com/b: '-3'}}}]",
+            resource: "example.com/gpu",
+            expected: &[
+                ("v0.17.0", Some("2")),
+                ("v0.18.4", Some("2")),
+                ("v0.18.5", Some("2")),
+                ("v0.19.1", Some("2")),
+                ("v0.18.6", Some("5")),
+                ("v0.19.2", Some("5")),
+                ("main", Some("5")),
+            ],
+        },
+        ExtendedCase {
+            // The negative amount is charged as is until v0.18.5 and v0.19.1 floor every
+            // per-pod value at zero (`pkg/workload/workload.go`, `totalRequestsFromPodSets`).
+            name: "negative name alone",
+            init: "[]",
+            containers: "[{name: main, resources: {requests: {example.com/a: '-3'}}}]",
+            resource: "example.com/gpu",
+            expected: &[
+                ("v0.17.0", Some("-3")),
+                ("v0.18.4", Some("-3")),
+                ("v0.19.0", Some("-3")),
+                ("v0.18.5", Some("0")),
+                ("v0.19.1", Some("0")),
+                ("v0.18.6", None),
+                ("v0.19.2", None),
+                ("main", None),
+            ],
+        },
+    ];
+    let classes = device_classes(TWO_CLASSES);
+    for case in cases {
+        let wl = extended_workload(case.init, case.containers);
+        for &(text, expected) in case.expected {
+            let explanation = explain_at(text, &extended_config(text), &classes, &[], &wl);
+
+            assert_eq!(
+                per_pod(&explanation, case.resource).as_deref(),
+                expected,
+                "{}: {text}",
+                case.name
+            );
+        }
+    }
+}
+
+#[test]
+fn extended_negative_name_stays_ordinary_from_v0_18_6() {
+    let classes = device_classes(TWO_CLASSES);
+    let wl = extended_workload(
+        "[]",
+        "[{name: main, resources: {requests: {example.com/a: '-3'}}}]",
+    );
+
+    for text in ["v0.18.6", "v0.19.2", "main"] {
+        let explanation = explain_at(text, &extended_config(text), &classes, &[], &wl);
+
+        assert_eq!(
+            per_pod(&explanation, "example.com/a").as_deref(),
+            Some("0"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn extended_class_choice_by_release() {
+    // Only the earlier class is mapped. Before v0.18.5 and v0.19.1 the first class with a
+    // mapping decides the key; from them the class created last does, and it is unmapped.
+    let classes = device_classes(ALPHA_AND_OMEGA);
+    let mut config = configuration(
+        "
+resources:
+  deviceClassMappings:
+  - name: example.com/alpha-claims
+    deviceClassNames: [alpha.example.com]
+",
+    );
+    let wl = extended_workload(
+        "[]",
+        "[{name: main, resources: {requests: {example.com/gpu: '1'}}}]",
+    );
+    let cases = [
+        ("v0.17.8", "example.com/alpha-claims"),
+        ("v0.18.4", "example.com/alpha-claims"),
+        ("v0.19.0", "example.com/alpha-claims"),
+        ("v0.18.5", "example.com/gpu"),
+        ("v0.19.1", "example.com/gpu"),
+        ("v0.19.2", "example.com/gpu"),
+        ("main", "example.com/gpu"),
+    ];
+    for (text, key) in cases {
+        config.feature_gates = dra_on(text)
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect();
+
+        let explanation = explain_at(text, &config, &classes, &[], &wl);
+
+        assert_eq!(
+            explanation.pod_sets[0].per_pod.keys().collect::<Vec<_>>(),
+            [key],
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn extended_fraction_message_by_release() {
+    let classes = device_classes(TWO_CLASSES);
+    let wl = extended_workload(
+        "[]",
+        "[{name: main, resources: {requests: {example.com/a: 500m}}}]",
+    );
+
+    for text in ["v0.17.0", "v0.18.5", "v0.18.6", "v0.19.2", "main"] {
+        let explanation = explain_at(text, &extended_config(text), &classes, &[], &wl);
+
+        assert_eq!(
+            explanation.message,
+            "spec.podSets[0].template.spec.containers[0].resources.requests.example.com/a: Invalid value: \"500m\": extended resource quantity must be an integer",
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn extended_sum_overflow_rejected_from_v0_18_6() {
+    let classes = device_classes(TWO_CLASSES);
+    let wl = extended_workload(
+        "[]",
+        "[{name: a, resources: {requests: {example.com/a: '9e18'}}}, {name: b, resources: {requests: {example.com/a: '9e18'}}}]",
+    );
+
+    for text in ["v0.18.6", "v0.19.2", "main"] {
+        let explanation = explain_at(text, &extended_config(text), &classes, &[], &wl);
+
+        assert_eq!(
+            explanation.message,
+            "spec.podSets[0].template.spec.containers[0].resources.requests.example.com/a: Invalid value: \"18e18\": total extended resource quantity overflows int64",
             "{text}"
         );
     }
