@@ -4,25 +4,25 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostics::ColorWhen;
-use crate::input::DEFAULT_VERSION;
+/// The release `--kueue-version` defaults to, as the help text shows it: Kueue's newest.
+pub const DEFAULT_VERSION: &str = "v0.19.2";
 
 /// Explains how Kueue charges Dynamic Resource Allocation (DRA) devices against ClusterQueue
 /// quota, and why a workload is or is not admissible.
 #[derive(Debug, Parser)]
 #[command(name = "kubectl-kueue_dra", bin_name = "kubectl kueue-dra", version)]
-pub(crate) struct Cli {
+pub struct Cli {
     #[command(subcommand)]
-    pub(crate) command: Command,
+    pub command: Command,
 
     /// When to colour `error:` and `warning:` on standard error. `auto` colours them on a
     /// terminal unless `NO_COLOR` is set or `TERM` is `dumb`.
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
-    pub(crate) color: ColorWhen,
+    pub color: ColorWhen,
 }
 
 #[derive(Debug, Subcommand)]
-pub(crate) enum Command {
+pub enum Command {
     /// Show what Kueue charges each workload for its DRA devices, request by request.
     #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
@@ -57,33 +57,33 @@ Examples:
   kubectl kueue-dra check-config --config kueue-config.yaml -f manifests/ --strict -o json";
 
 #[derive(Debug, Args)]
-pub(crate) struct CheckConfigArgs {
+pub struct CheckConfigArgs {
     /// Files or directories of manifests to read, or `-` for standard input: DeviceClasses,
     /// ClusterQueues, ResourceClaimTemplates and workloads to check the Configuration against.
     #[arg(short = 'f', long = "filename", value_name = "PATH")]
-    pub(crate) files: Vec<PathBuf>,
+    pub files: Vec<PathBuf>,
 
     /// The Kueue Configuration to check: a Configuration document or the
     /// `kueue-manager-config` ConfigMap. It takes the place of any Configuration in `-f`.
     #[arg(long, value_name = "FILE")]
-    pub(crate) config: Option<PathBuf>,
+    pub config: Option<PathBuf>,
 
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
-    pub(crate) output: Output,
+    pub output: Output,
 
     /// Don't print the table's header row.
     #[arg(long)]
-    pub(crate) no_headers: bool,
+    pub no_headers: bool,
 
     /// The Kueue release whose checks to reproduce: `v0.14.0` to `v0.19.2`, or `main`.
     /// A minor version such as `v0.18` means its newest patch.
     #[arg(long, value_name = "VERSION", default_value = DEFAULT_VERSION)]
-    pub(crate) kueue_version: String,
+    pub kueue_version: String,
 
     /// Exit with code 1 on warnings too, not only on errors.
     #[arg(long)]
-    pub(crate) strict: bool,
+    pub strict: bool,
 }
 
 const EXPLAIN_EXAMPLES: &str = "\
@@ -98,46 +98,58 @@ Examples:
   cat job.yaml | kubectl kueue-dra explain -f - --config kueue-config.yaml";
 
 #[derive(Debug, Args)]
-pub(crate) struct ExplainArgs {
+pub struct ExplainArgs {
     /// Files or directories of manifests to read, or `-` for standard input. Directories are
     /// read recursively (`.yaml`, `.yml`, `.json`).
     #[arg(short = 'f', long = "filename", value_name = "PATH", required = true)]
-    pub(crate) files: Vec<PathBuf>,
+    pub files: Vec<PathBuf>,
 
     /// The Kueue Configuration to use: a Configuration document or the
     /// `kueue-manager-config` ConfigMap. It takes the place of any Configuration in `-f`.
     #[arg(long, value_name = "FILE")]
-    pub(crate) config: Option<PathBuf>,
+    pub config: Option<PathBuf>,
 
     /// Show only workloads in this namespace; objects without a namespace are put in it.
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
-    pub(crate) namespace: Option<String>,
+    pub namespace: Option<String>,
 
     /// Show workloads in every namespace (the default for files).
     #[arg(short = 'A', long, conflicts_with = "namespace")]
-    pub(crate) all_namespaces: bool,
+    pub all_namespaces: bool,
 
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
-    pub(crate) output: Output,
+    pub output: Output,
 
     /// Don't print the table's header row.
     #[arg(long)]
-    pub(crate) no_headers: bool,
+    pub no_headers: bool,
 
     /// The Kueue release whose behaviour to reproduce: `v0.14.0` to `v0.19.2`, or `main`.
     /// A minor version such as `v0.18` means its newest patch.
     #[arg(long, value_name = "VERSION", default_value = DEFAULT_VERSION)]
-    pub(crate) kueue_version: String,
+    pub kueue_version: String,
 
     /// Exit with code 1 when at least one workload is inadmissible.
     #[arg(long)]
-    pub(crate) fail_on_inadmissible: bool,
+    pub fail_on_inadmissible: bool,
+}
+
+/// When to colour diagnostics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// When standard error is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`.
+    #[default]
+    Auto,
+    /// Always, even into a pipe or a file.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// The output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Output {
+pub enum Output {
     /// One row per workload.
     Table,
     /// The JSON document that scripts read.

@@ -7,22 +7,10 @@
 use std::fmt::Display;
 
 use anstyle::{AnsiColor, Style};
-use clap::ValueEnum;
+use kubectl_kueue_dra::cli::ColorWhen;
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARNING: Style = AnsiColor::Yellow.on_default().bold();
-
-/// When to colour diagnostics.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub(crate) enum ColorWhen {
-    /// When standard error is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`.
-    #[default]
-    Auto,
-    /// Always, even into a pipe or a file.
-    Always,
-    /// Never.
-    Never,
-}
 
 /// Applies the `--color` choice to every later diagnostic.
 pub(crate) fn set_color(when: ColorWhen) {

@@ -8,9 +8,6 @@ use kueue_dra_cluster::{Loader, Snapshot};
 use crate::diagnostics;
 use kueue_dra_quota::Release;
 
-/// The release `--kueue-version` defaults to, as the help text shows it: Kueue's newest.
-pub(crate) const DEFAULT_VERSION: &str = "v0.19.2";
-
 /// Returns the Kueue release to reproduce.
 pub(crate) fn kueue_version(flag: &str) -> anyhow::Result<Release> {
     Release::parse(flag).context("invalid --kueue-version")
@@ -38,6 +35,8 @@ pub(crate) fn load(
 
 #[cfg(test)]
 mod tests {
+    use kubectl_kueue_dra::cli::DEFAULT_VERSION;
+
     use super::*;
 
     #[test]

@@ -2,7 +2,6 @@
 //! ClusterQueue quota.
 
 mod check_config;
-mod cli;
 mod diagnostics;
 mod explain;
 mod input;
@@ -16,6 +15,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{CommandFactory, Parser};
+use kubectl_kueue_dra::cli;
 use kueue_dra_quota::Release;
 
 use crate::cli::{Cli, Command};
@@ -72,7 +72,7 @@ fn print_version() -> anyhow::Result<ExitCode> {
          (default {})\n",
         env!("CARGO_PKG_VERSION"),
         kueue_dra_quota::MAIN_COMMIT,
-        input::DEFAULT_VERSION
+        cli::DEFAULT_VERSION
     );
     write_stdout(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
