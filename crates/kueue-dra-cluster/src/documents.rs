@@ -89,6 +89,10 @@ pub(crate) fn split(file: &str, bytes: &[u8]) -> Result<Vec<Value>, LoadError> {
     split_yaml(file, text)
 }
 
+// NOTE: YAML numbers pass through `serde_json::Value`, so an unquoted number beyond the
+// precision of an f64 (such as `1180591620717411303424`) loses digits, and one beyond its range
+// (such as `1e400`) is rejected. Kubernetes reads both exactly as quantities; quoted, they are
+// read exactly here too.
 fn split_yaml(file: &str, text: &str) -> Result<Vec<Value>, LoadError> {
     let documents: Vec<Value> = serde_saphyr::from_str_multiple_with_options(text, yaml_options())
         .map_err(|error| LoadError::Syntax {
