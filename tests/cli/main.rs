@@ -5,6 +5,7 @@ mod bad_input;
 mod check_config;
 mod color;
 mod commands;
+mod corpus;
 mod examples;
 mod harness;
 mod input;
