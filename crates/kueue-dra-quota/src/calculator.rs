@@ -207,8 +207,9 @@ impl<'a> Calculator<'a> {
 
     /// Explains what Kueue charges for `workload`.
     ///
-    /// An admitted Workload reports the usage recorded in `status.admission`. A pending one
-    /// is computed as Kueue would compute it, or reported `Inadmissible` with Kueue's exact
+    /// A Workload with `status.admission` reports the usage recorded there, scaled down to
+    /// the pods left after `status.reclaimablePods`. Any other is computed as Kueue would
+    /// compute it, with reclaimable pods left out of each count, or reported `Inadmissible` with Kueue's exact
     /// condition message. Quantities that do not parse are left out and named in `notes`.
     ///
     /// Inadmissible comes from one of two places in Kueue. DRA processing rejects the
@@ -221,18 +222,18 @@ impl<'a> Calculator<'a> {
     #[must_use]
     pub fn explain(&self, workload: &Workload) -> Explanation {
         let mut notes = Vec::new();
-        if let Some(admission) = admitted(workload, &mut notes) {
-            return self.explain_admitted(workload, admission, notes);
+        if let Some((admission, reserved)) = admission(workload, &mut notes) {
+            return self.explain_admitted(workload, admission, reserved, notes);
         }
 
+        let rules = Rules::of(self.release);
         let pod_sets: Vec<PodSetInput<'_>> = workload
             .spec
             .pod_sets
             .iter()
             .map(|pod_set| PodSetInput {
                 name: &pod_set.name,
-                // TODO: subtract status.reclaimablePods once the Workload type carries it.
-                count: pod_set.count,
+                count: self.count_after_reclaim(workload, &pod_set.name, &rules),
                 spec: pod_set.template.spec.as_ref().unwrap_or(&EMPTY_POD_SPEC),
                 raw: PodResources::parse(
                     pod_set.template.spec.as_ref().unwrap_or(&EMPTY_POD_SPEC),
@@ -259,7 +260,6 @@ impl<'a> Calculator<'a> {
         }
 
         let namespace = workload.metadata.namespace.as_deref().unwrap_or("default");
-        let rules = Rules::of(self.release);
         let context = DraContext {
             index: self.index,
             gates: self.gates,
@@ -486,6 +486,39 @@ impl<'a> Calculator<'a> {
         }
     }
 
+    /// Returns the count of pod set `name` after its `status.reclaimablePods` entry is
+    /// subtracted, as Kueue's `podSetsCountsAfterReclaim`: capped so the count stays at zero
+    /// or more from v0.17.7 and v0.18.3, uncapped before.
+    fn count_after_reclaim(&self, workload: &Workload, name: &str, rules: &Rules) -> i32 {
+        // A repeated pod set name counts as the last pod set of that name, as Kueue's map.
+        let count = workload
+            .spec
+            .pod_sets
+            .iter()
+            .rev()
+            .find(|pod_set| pod_set.name == name)
+            .map_or(0, |pod_set| pod_set.count);
+        if !self.gates.reclaimable_pods {
+            return count;
+        }
+        let Some(reclaimable) = workload.status.as_ref().and_then(|status| {
+            status
+                .reclaimable_pods
+                .iter()
+                .rev()
+                .find(|pod| pod.name == name)
+        }) else {
+            return count;
+        };
+        let subtracted = if rules.cap_reclaimable {
+            reclaimable.count.min(count)
+        } else {
+            reclaimable.count
+        };
+        // Go's int32 subtraction wraps.
+        count.wrapping_sub(subtracted)
+    }
+
     /// Returns whether Kueue's `IsAdmissible` lets a pending Workload into a queue: it is
     /// active, not finished, not on hold, not gated by an annotation, has no quota
     /// reservation and waits for no replacement pods.
@@ -537,13 +570,16 @@ impl<'a> Calculator<'a> {
         }
     }
 
-    /// Reports the usage recorded at admission, as Kueue's `totalRequestsFromAdmission`.
+    /// Reports the usage recorded at admission, as Kueue's `totalRequestsFromAdmission`:
+    /// `Admitted` when the Workload has a quota reservation, `Charged` when it does not.
     fn explain_admitted(
         &self,
         workload: &Workload,
         admission: &Admission,
+        reserved: bool,
         mut notes: Vec<String>,
     ) -> Explanation {
+        let rules = Rules::of(self.release);
         let mut pod_sets = Vec::new();
         for assignment in &admission.pod_set_assignments {
             let spec_count = workload
@@ -552,7 +588,16 @@ impl<'a> Calculator<'a> {
                 .iter()
                 .find(|pod_set| pod_set.name == assignment.name)
                 .map_or(0, |pod_set| pod_set.count);
-            let count = assignment.count.unwrap_or(spec_count);
+            let admitted_count = assignment.count.unwrap_or(spec_count);
+            let after_reclaim = self.count_after_reclaim(workload, &assignment.name, &rules);
+            // Reclaimed pods scale the admitted usage down: divided by the admitted count,
+            // then multiplied by the count after reclaim.
+            let scaled = after_reclaim < admitted_count;
+            let count = if scaled {
+                after_reclaim
+            } else {
+                admitted_count
+            };
 
             let place = format!(
                 "the admitted resource usage of pod set `{}`",
@@ -562,12 +607,16 @@ impl<'a> Calculator<'a> {
             let mut per_pod = BTreeMap::new();
             let mut total = BTreeMap::new();
             for (resource, quantity) in &usage {
-                let value = resource_value(resource, quantity);
+                let mut value = resource_value(resource, quantity);
+                if scaled {
+                    value = scale_usage(value, admitted_count, after_reclaim, &rules);
+                }
                 total.insert(resource.clone(), self.formatter.format(resource, value));
                 if count != 0 {
                     per_pod.insert(
                         resource.clone(),
-                        self.formatter.format(resource, value / i64::from(count)),
+                        self.formatter
+                            .format(resource, value.wrapping_div(i64::from(count))),
                     );
                 }
             }
@@ -587,7 +636,11 @@ impl<'a> Calculator<'a> {
         }
 
         Explanation {
-            status: Status::Admitted,
+            status: if reserved {
+                Status::Admitted
+            } else {
+                Status::Charged
+            },
             reason: String::new(),
             message: String::new(),
             retried: false,
@@ -605,6 +658,21 @@ fn value_of(clamp: ValueClamp, resource: &str, quantity: &crate::Quantity) -> i6
         (ValueClamp::CpuOnly, true) => quantity.safe_milli_value(),
         (ValueClamp::None, true) => quantity.milli_value(),
         (ValueClamp::CpuOnly | ValueClamp::None, false) => quantity.value(),
+    }
+}
+
+/// Scales an admitted usage `value` from `admitted` pods to `after_reclaim` pods, as Kueue's
+/// `Requests.Divide` then `Requests.Mul`: integer division truncating toward zero, then a
+/// product that saturates from v0.18.0 and wraps before.
+fn scale_usage(value: i64, admitted: i32, after_reclaim: i32, rules: &Rules) -> i64 {
+    // Go's int64 division wraps the int64 minimum divided by -1 to itself, and Kueue skips
+    // a zero value divided by zero. A non-zero value divided by zero panics in Kueue; this
+    // keeps the value.
+    let per_pod = value.checked_div(i64::from(admitted)).unwrap_or(value);
+    if rules.saturating_multiply {
+        per_pod.saturating_mul(i64::from(after_reclaim))
+    } else {
+        per_pod.wrapping_mul(i64::from(after_reclaim))
     }
 }
 
@@ -645,20 +713,29 @@ fn rejection_from(error: DraError, rules: &Rules, notes: &mut Vec<String>) -> Re
     }
 }
 
-/// Returns the admission when Kueue's `workload.Status` reports a quota reservation, that
-/// is when the `QuotaReserved` or `Admitted` condition is True and `status.admission` is set.
-fn admitted<'w>(workload: &'w Workload, notes: &mut Vec<String>) -> Option<&'w Admission> {
-    let status = workload.status.as_ref()?;
-    let admission = status.admission.as_ref()?;
-    let reserved = condition_is_true(&status.conditions, "QuotaReserved")
-        || condition_is_true(&status.conditions, "Admitted");
+/// Returns `status.admission` and whether the Workload has a quota reservation.
+///
+/// Every release takes a Workload's requests from `status.admission` whenever it is set,
+/// with or without a reservation (`pkg/workload/workload.go`: `NewInfo` before v0.18.5 and
+/// v0.19.0, `rebuildTotalRequests` from them).
+fn admission<'w>(workload: &'w Workload, notes: &mut Vec<String>) -> Option<(&'w Admission, bool)> {
+    let admission = workload.status.as_ref()?.admission.as_ref()?;
+    let reserved = has_quota_reservation(workload);
     if !reserved {
         notes.push(
-            "status.admission is set but neither QuotaReserved nor Admitted is True, so the Workload is treated as pending.".to_owned(),
+            "status.admission is set but neither QuotaReserved nor Admitted is True, so the Workload has no quota reservation. Kueue still takes its requests from status.admission.".to_owned(),
         );
-        return None;
     }
-    Some(admission)
+    Some((admission, reserved))
+}
+
+/// Returns whether Kueue's `workload.Status` reports a quota reservation: the
+/// `QuotaReserved` or `Admitted` condition is True.
+fn has_quota_reservation(workload: &Workload) -> bool {
+    workload.status.as_ref().is_some_and(|status| {
+        condition_is_true(&status.conditions, "QuotaReserved")
+            || condition_is_true(&status.conditions, "Admitted")
+    })
 }
 
 fn condition_is_true(conditions: &[Condition], condition_type: &str) -> bool {

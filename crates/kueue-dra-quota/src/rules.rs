@@ -82,6 +82,10 @@ pub(crate) struct Rules {
     pub saturating_multiply: bool,
     /// How quantities become int64 values.
     pub value_clamp: ValueClamp,
+    /// From v0.17.7 and v0.18.3 (`pkg/workload/workload.go`, `podSetsCountsAfterReclaim`):
+    /// a pod set's reclaimable count is capped at its count; before, the count after reclaim
+    /// can go negative.
+    pub cap_reclaimable: bool,
 }
 
 impl Rules {
@@ -129,6 +133,7 @@ impl Rules {
             quantity_totals: release.since(&[(18, 5), (19, 1)]),
             saturating_multiply: !before(18),
             value_clamp,
+            cap_reclaimable: release.since(&[(17, 7), (18, 3)]),
         }
     }
 }

@@ -826,7 +826,7 @@ status:
 }
 
 #[test]
-fn admission_without_reservation_is_pending() {
+fn admission_without_reservation_charges_usage() {
     let wl = workload(
         "
 kind: Workload
@@ -843,8 +843,9 @@ status:
 
     let explanation = explain(&Configuration::default(), &[], &[], &wl);
 
+    // Kueue takes the requests from status.admission whenever it is set.
     assert_eq!(explanation.status, Status::Charged);
-    assert_eq!(explanation.pod_sets[0].total["cpu"], "1");
+    assert_eq!(explanation.pod_sets[0].total["cpu"], "5");
     assert_eq!(explanation.notes.len(), 1);
 }
 

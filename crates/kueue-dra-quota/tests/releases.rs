@@ -818,3 +818,129 @@ fn extended_sum_overflow_rejected_from_v0_18_6() {
         );
     }
 }
+
+/// A pending Workload of `count` pods with one cpu each and `reclaimable` pods of `main`
+/// reclaimable.
+fn reclaim_workload(count: i32, reclaimable: i32) -> Workload {
+    workload(&format!(
+        "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: Workload
+metadata: {{name: wl, namespace: default}}
+spec:
+  podSets:
+  - name: main
+    count: {count}
+    template:
+      spec:
+        containers: [{{name: main, resources: {{requests: {{cpu: '1'}}}}}}]
+status:
+  reclaimablePods: [{{name: main, count: {reclaimable}}}]
+"
+    ))
+}
+
+#[test]
+fn reclaimable_pods_lower_pending_count() {
+    let wl = reclaim_workload(4, 1);
+
+    for text in ["v0.14.0", "v0.14.8", "v0.17.8", "v0.19.2", "main"] {
+        let explanation = explain_at(text, &config_with(&[]), &[], &[], &wl);
+
+        assert_eq!(explanation.pod_sets[0].count, 3, "{text}");
+        assert_eq!(explanation.pod_sets[0].total["cpu"], "3", "{text}");
+    }
+}
+
+#[test]
+fn reclaimable_beyond_count_by_release() {
+    // `podSetsCountsAfterReclaim` caps the reclaimable count at the pod set's count from
+    // v0.17.7 and v0.18.3; before, the count after reclaim goes negative.
+    let wl = reclaim_workload(2, 3);
+    let cases = [
+        ("v0.14.0", -1, "-1"),
+        ("v0.17.6", -1, "-1"),
+        ("v0.17.7", 0, "0"),
+        ("v0.18.2", -1, "-1"),
+        ("v0.18.3", 0, "0"),
+        ("v0.19.0", 0, "0"),
+        ("main", 0, "0"),
+    ];
+    for (text, count, total) in cases {
+        let explanation = explain_at(text, &config_with(&[]), &[], &[], &wl);
+
+        assert_eq!(explanation.pod_sets[0].count, count, "{text}");
+        assert_eq!(explanation.pod_sets[0].total["cpu"], total, "{text}");
+    }
+}
+
+#[test]
+fn reclaimable_pods_gate_by_release() {
+    // From v0.14.4 the ReclaimablePods gate decides whether reclaimable pods count.
+    let wl = reclaim_workload(4, 1);
+    let off = config_with(&[("ReclaimablePods", false)]);
+
+    for text in ["v0.14.4", "v0.18.6", "v0.19.2"] {
+        let explanation = explain_at(text, &off, &[], &[], &wl);
+
+        assert_eq!(explanation.pod_sets[0].total["cpu"], "4", "{text}");
+    }
+}
+
+/// A Workload of 4 pods admitted with 4 cpu and 1 pod reclaimable, with `conditions`.
+fn admitted_workload(conditions: &str) -> Workload {
+    workload(&format!(
+        "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: Workload
+metadata: {{name: wl, namespace: default}}
+spec:
+  podSets:
+  - name: main
+    count: 4
+    template:
+      spec:
+        containers: [{{name: main, resources: {{requests: {{cpu: '5'}}}}}}]
+status:
+  conditions: {conditions}
+  admission:
+    clusterQueue: cq
+    podSetAssignments:
+    - name: main
+      count: 4
+      flavors: {{cpu: default}}
+      resourceUsage: {{cpu: '4'}}
+  reclaimablePods: [{{name: main, count: 1}}]
+"
+    ))
+}
+
+const QUOTA_RESERVED: &str = "[{type: QuotaReserved, status: 'True', reason: QuotaReserved, message: '', lastTransitionTime: '2026-01-01T00:00:00Z'}]";
+
+#[test]
+fn reclaimable_pods_scale_admitted_usage() {
+    let wl = admitted_workload(QUOTA_RESERVED);
+
+    for text in ["v0.14.0", "v0.18.5", "v0.19.2", "main"] {
+        let explanation = explain_at(text, &config_with(&[]), &[], &[], &wl);
+
+        assert_eq!(explanation.status, Status::Admitted, "{text}");
+        assert_eq!(explanation.pod_sets[0].count, 3, "{text}");
+        assert_eq!(explanation.pod_sets[0].total["cpu"], "3", "{text}");
+    }
+}
+
+#[test]
+fn admission_without_reservation_by_release() {
+    // Every release takes the requests from status.admission when it is set, whatever the
+    // conditions say.
+    let wl = admitted_workload("[]");
+
+    for text in ["v0.14.0", "v0.17.8", "v0.18.5", "v0.19.2", "main"] {
+        let explanation = explain_at(text, &config_with(&[]), &[], &[], &wl);
+
+        assert_eq!(explanation.status, Status::Charged, "{text}");
+        assert_eq!(explanation.pod_sets[0].total["cpu"], "3", "{text}");
+        assert_eq!(explanation.notes.len(), 1, "{text}");
+    }
+}

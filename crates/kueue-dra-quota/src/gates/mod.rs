@@ -93,6 +93,10 @@ pub struct FeatureGates {
     /// `AdmissionGatedBy`: a Workload with a non-empty `kueue.x-k8s.io/admission-gated-by`
     /// annotation is kept out of the queues.
     pub admission_gated_by: bool,
+    /// Whether `status.reclaimablePods` lowers a pod set's count: the `ReclaimablePods` gate
+    /// from v0.14.4, and always before, when Kueue's code did not read the gate
+    /// (`pkg/workload/workload.go`, `podSetsCountsAfterReclaim`).
+    pub reclaimable_pods: bool,
 }
 
 impl FeatureGates {
@@ -155,6 +159,7 @@ impl FeatureGates {
             unadmitted_workloads_observability: reads_observability
                 && state.enabled("UnadmittedWorkloadsObservability"),
             admission_gated_by: state.enabled("AdmissionGatedBy"),
+            reclaimable_pods: !release.since(&[(14, 4)]) || state.enabled("ReclaimablePods"),
         }
     }
 
