@@ -9,6 +9,7 @@ mod corpus;
 mod examples;
 mod harness;
 mod input;
+mod krew;
 mod kubectl;
 mod real_manifests;
 mod releases;
