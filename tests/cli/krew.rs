@@ -187,9 +187,13 @@ fn every_platform_installs_the_binary() {
             uri.starts_with(&release_prefix),
             "platform {index}: `{uri}`"
         );
+        let lowercase_uri = uri.to_ascii_lowercase();
+        let is_archive = [".tar.gz", ".zip"]
+            .iter()
+            .any(|suffix| lowercase_uri.ends_with(suffix));
         assert!(
-            uri.ends_with(".tar.gz") || uri.ends_with(".zip"),
-            "platform {index}: krew reads `.tar.gz` and `.zip` archives, not `{uri}`"
+            is_archive,
+            "platform {index}: expected a `.tar.gz` or `.zip` archive, not `{uri}`"
         );
 
         let sha256 = string_at(platform, "/sha256");
