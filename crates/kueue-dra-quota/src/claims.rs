@@ -389,10 +389,11 @@ fn count_devices_without_checks(spec: &ResourceClaimSpec) -> ClaimCounts {
     (totals, requests)
 }
 
-// TODO: a claim whose counts wrap to the int64 minimum (v0.18.2 and earlier) was charged "0"
-// per pod in a first test, where Kueue's int64 sum keeps the negative value; unverified.
 /// Adds `count` to `class`'s total: saturating at the int64 bounds as Kueue's
 /// `SaturatingAdd`, or wrapping as Go's `+=` in releases before it.
+///
+/// A total that wraps to the int64 minimum is charged 0, as in Kueue: the quantity parsed
+/// from its digits has a `Value()` of 0 (see [`Quantity::value`]).
 fn add_count(totals: &mut Vec<(String, i64)>, class: String, count: i64, saturating: bool) {
     match totals.iter_mut().find(|(existing, _)| *existing == class) {
         Some((_, total)) if saturating => *total = total.saturating_add(count),

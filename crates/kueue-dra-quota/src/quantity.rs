@@ -1053,6 +1053,13 @@ mod tests {
         Quantity::parse(text).unwrap_or_else(|error| panic!("{text}: {error}"))
     }
 
+    #[test]
+    fn int64_minimum_value_truncates_to_zero() {
+        // Nineteen digits take the `inf.Dec` path, stored as 2^63 * 10^9 nano-units, and
+        // `scaledValue` reads the low 64 bits of that, which are zero.
+        assert_eq!(parse("-9223372036854775808").value(), 0);
+    }
+
     /// Each row: input, then what apimachinery's `String()`, `Value()` and `MilliValue()`
     /// return for it, and whether `AsInt64()` succeeds.
     #[test]

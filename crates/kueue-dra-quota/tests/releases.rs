@@ -944,3 +944,33 @@ fn admission_without_reservation_by_release() {
         assert_eq!(explanation.notes.len(), 1, "{text}");
     }
 }
+
+#[test]
+fn wrapped_device_count_by_release() {
+    // Two counts in one class sum to the int64 minimum until v0.18.3 saturates them. Kueue
+    // turns that sum into `MustParse("-9223372036854775808")`, whose `Value()` is 0: the
+    // quantity is stored in nano-units and apimachinery's `scaledValue` truncates it to the
+    // low 64 bits, which are all zero.
+    let devices = "      requests:
+      - name: a
+        exactly: {deviceClassName: gpu.example.com, count: 9223372036854775807}
+      - name: b
+        exactly: {deviceClassName: gpu.example.com, count: 1}";
+    let cases = [
+        ("v0.14.0", "0"),
+        ("v0.17.8", "0"),
+        ("v0.18.2", "0"),
+        ("v0.18.3", "9223372036854775807"),
+        ("v0.19.2", "9223372036854775807"),
+        ("main", "9223372036854775807"),
+    ];
+    for (text, expected) in cases {
+        let explanation = explain_template(text, devices);
+
+        assert_eq!(
+            per_pod(&explanation, "example.com/gpu").as_deref(),
+            Some(expected),
+            "{text}"
+        );
+    }
+}
