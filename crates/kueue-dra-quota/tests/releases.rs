@@ -974,3 +974,166 @@ fn wrapped_device_count_by_release() {
         );
     }
 }
+
+#[test]
+fn missing_exactly_by_release() {
+    let devices = "      requests:
+      - name: req";
+
+    // v0.14 reads only `exactly`, so the request is skipped.
+    let v0_14 = explain_template("v0.14.8", devices);
+    assert_eq!(v0_14.status, Status::Charged);
+    assert_eq!(per_pod(&v0_14, "example.com/gpu"), None);
+
+    // From v0.15.0 until the check arrives, Kueue dereferences the missing `exactly`: the
+    // reconciler panics, writes no condition and retries.
+    for text in ["v0.15.0", "v0.17.8", "v0.18.3"] {
+        let explanation = explain_template(text, devices);
+
+        assert_eq!(explanation.message, "", "{text}");
+        assert!(explanation.retried, "{text}");
+    }
+
+    for text in ["v0.18.4", "v0.19.0", "v0.19.2", "main"] {
+        let explanation = explain_template(text, devices);
+
+        assert_eq!(
+            explanation.message,
+            format!(
+                "{CLAIM_PATH}.devices.requests[0]: Invalid value: null: ResourceClaimTemplate t: Exactly must be set if FirstAvailable is nil"
+            ),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn on_hold_by_release() {
+    // From v0.17.7 and v0.18.3 a Workload on hold is not DRA-processed, so an unmapped
+    // class does not reject it.
+    let rcts = template(
+        "      requests:
+      - name: req
+        exactly: {deviceClassName: unmapped.example.com, count: 1}",
+    );
+    let wl = workload(&format!(
+        "{CLAIM_WORKLOAD}status:
+  conditions:
+  - {{type: QuotaReserved, status: 'False', reason: OnHold, message: '', lastTransitionTime: '2026-01-01T00:00:00Z'}}
+"
+    ));
+    let cases = [
+        ("v0.17.6", Status::Inadmissible),
+        ("v0.17.7", Status::Charged),
+        ("v0.18.2", Status::Inadmissible),
+        ("v0.18.3", Status::Charged),
+        ("v0.19.0", Status::Charged),
+        ("main", Status::Charged),
+    ];
+    for (text, status) in cases {
+        let explanation = explain_at(text, &config_with(&dra_on(text)), &[], &rcts, &wl);
+
+        assert_eq!(explanation.status, status, "{text}");
+    }
+}
+
+/// A Configuration mapping `gpu-a.example.com` to `example.com/gpu` with one `source`.
+fn sourced_config(source: &str, gates: &[(&str, bool)]) -> Configuration {
+    let mut config = configuration(&format!(
+        "
+resources:
+  deviceClassMappings:
+  - name: example.com/gpu
+    deviceClassNames: [gpu-a.example.com]
+    sources:
+    - {source}
+"
+    ));
+    config.feature_gates = gates
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), *value))
+        .collect();
+    config
+}
+
+#[test]
+fn extended_counter_source_by_release() {
+    let classes = device_classes(TWO_CLASSES);
+    let counter = "counter: {name: memory, driver: gpu.example.com, deviceSelector: {cel: {expression: 'true'}}}";
+    let wl = extended_workload(
+        "[]",
+        "[{name: main, resources: {requests: {example.com/a: '1'}}}]",
+    );
+    let rejected = "spec.podSets[0].template.spec.containers[0]: Invalid value: \"example.com/a\": extended resource example.com/a resolves to DeviceClass gpu-a.example.com with counters configured; use ResourceClaimTemplates with CEL selectors for counter-based quota";
+    let partitionable = [
+        ("KueueDRAIntegrationExtendedResource", true),
+        ("KueueDRAIntegrationPartitionableDevices", true),
+    ];
+
+    // The counter check arrives with KueueDRAIntegrationPartitionableDevices in v0.18.0,
+    // on by default from v0.19.0.
+    for (text, gates) in [
+        ("v0.18.0", &partitionable[..]),
+        ("v0.18.5", &partitionable[..]),
+        ("v0.18.6", &partitionable[..]),
+        ("v0.19.0", &[][..]),
+        ("v0.19.2", &[][..]),
+        ("main", &[][..]),
+    ] {
+        let explanation = explain_at(text, &sourced_config(counter, gates), &classes, &[], &wl);
+
+        assert_eq!(explanation.message, rejected, "{text}");
+    }
+
+    // With the gate off the mapping is an ordinary device-count key.
+    let off = [("KueueDRAIntegrationExtendedResource", true)];
+    let v0_18 = explain_at(
+        "v0.18.6",
+        &sourced_config(counter, &off),
+        &classes,
+        &[],
+        &wl,
+    );
+    assert_eq!(per_pod(&v0_18, "example.com/gpu").as_deref(), Some("1"));
+
+    // v0.17 has no partitionable devices, so the source is ignored.
+    let v0_17 = explain_at(
+        "v0.17.8",
+        &sourced_config(counter, &dra_on("v0.17.8")),
+        &classes,
+        &[],
+        &wl,
+    );
+    assert_eq!(per_pod(&v0_17, "example.com/gpu").as_deref(), Some("1"));
+}
+
+#[test]
+fn extended_capacity_source_by_release() {
+    let classes = device_classes(TWO_CLASSES);
+    let capacity = "capacity: {name: memory, driver: gpu.example.com, deviceSelector: {cel: {expression: 'true'}}}";
+    let wl = extended_workload(
+        "[]",
+        "[{name: main, resources: {requests: {example.com/a: '1'}}}]",
+    );
+    let on = [("KueueDRAIntegrationConsumableCapacity", true)];
+
+    for text in ["v0.19.0", "v0.19.1", "v0.19.2", "main"] {
+        let explanation = explain_at(text, &sourced_config(capacity, &on), &classes, &[], &wl);
+
+        assert_eq!(
+            explanation.message,
+            "spec.podSets[0].template.spec.containers[0]: Invalid value: \"example.com/a\": extended resource example.com/a resolves to DeviceClass gpu-a.example.com with capacity sources configured; use ResourceClaimTemplates with capacity.requests for capacity-based quota",
+            "{text}"
+        );
+    }
+
+    // KueueDRAIntegrationConsumableCapacity is off by default.
+    let v0_19 = explain_at(
+        "v0.19.2",
+        &sourced_config(capacity, &[]),
+        &classes,
+        &[],
+        &wl,
+    );
+    assert_eq!(per_pod(&v0_19, "example.com/gpu").as_deref(), Some("1"));
+}
