@@ -1137,3 +1137,74 @@ fn extended_capacity_source_by_release() {
     );
     assert_eq!(per_pod(&v0_19, "example.com/gpu").as_deref(), Some("1"));
 }
+
+#[test]
+fn pod_count_product_by_release() {
+    // `Requests.Mul` wraps before v0.18.0 and saturates from it: 2^62 devices a pod times
+    // two pods is 2^63.
+    let devices = "      requests:
+      - name: req
+        exactly: {deviceClassName: gpu.example.com, count: 4611686018427387904}";
+    let cases = [
+        ("v0.14.0", "-9223372036854775808"),
+        ("v0.17.8", "-9223372036854775808"),
+        ("v0.18.0", "9223372036854775807"),
+        ("v0.19.2", "9223372036854775807"),
+        ("main", "9223372036854775807"),
+    ];
+    for (text, total) in cases {
+        let explanation = explain_template(text, devices);
+
+        assert_eq!(
+            explanation.pod_sets[0].total["example.com/gpu"], total,
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn dra_amount_plus_request_by_release() {
+    // A container also requests the mapped name. Before v0.18.5 and v0.19.1 the two int64
+    // values add and wrap; from them the quantities add and the sum is clamped to int64.
+    let wl = workload(
+        "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: Workload
+metadata: {name: wl, namespace: default}
+spec:
+  podSets:
+  - name: main
+    count: 2
+    template:
+      spec:
+        containers: [{name: main, resources: {requests: {example.com/gpu: '1'}}}]
+        resourceClaims:
+        - {name: devices, resourceClaimTemplateName: t}
+",
+    );
+    let rcts = template(
+        "      requests:
+      - name: req
+        exactly: {deviceClassName: gpu.example.com, count: 9223372036854775807}",
+    );
+    let cases = [
+        ("v0.17.8", "-9223372036854775808", "0"),
+        ("v0.18.4", "-9223372036854775808", "-9223372036854775808"),
+        ("v0.19.0", "-9223372036854775808", "-9223372036854775808"),
+        ("v0.18.5", "9223372036854775807", "9223372036854775807"),
+        ("v0.19.1", "9223372036854775807", "9223372036854775807"),
+        ("main", "9223372036854775807", "9223372036854775807"),
+    ];
+    for (text, per_pod, total) in cases {
+        let explanation = explain_at(text, &config_with(&dra_on(text)), &[], &rcts, &wl);
+
+        assert_eq!(
+            explanation.pod_sets[0].per_pod["example.com/gpu"], per_pod,
+            "{text}"
+        );
+        assert_eq!(
+            explanation.pod_sets[0].total["example.com/gpu"], total,
+            "{text}"
+        );
+    }
+}
