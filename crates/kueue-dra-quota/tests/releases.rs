@@ -1208,3 +1208,110 @@ spec:
         );
     }
 }
+
+#[test]
+fn claims_count_once_per_pod_claim() {
+    // A template is charged once per pod-level claim, however many containers use it.
+    let rcts = templates(
+        "
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata: {name: two, namespace: default}
+spec:
+  spec:
+    devices:
+      requests:
+      - name: req
+        exactly: {deviceClassName: gpu.example.com, count: 2}
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata: {name: other, namespace: default}
+spec:
+  spec:
+    devices:
+      requests:
+      - name: req
+        exactly: {deviceClassName: other.example.com, count: 1}
+",
+    );
+    let mut config = configuration(
+        "
+resources:
+  deviceClassMappings:
+  - name: example.com/gpu
+    deviceClassNames: [gpu.example.com]
+  - name: example.com/other
+    deviceClassNames: [other.example.com]
+",
+    );
+    let pod_set = |spec: &str| {
+        workload(&format!(
+            "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: Workload
+metadata: {{name: wl, namespace: default}}
+spec:
+  podSets:
+  - name: main
+    count: 1
+    template:
+      spec:
+{spec}
+"
+        ))
+    };
+    let shared_by_containers = pod_set(
+        "        containers:
+        - {name: a, resources: {claims: [{name: first}]}}
+        - {name: b, resources: {claims: [{name: first}]}}
+        resourceClaims: [{name: first, resourceClaimTemplateName: two}]",
+    );
+    let shared_with_init = pod_set(
+        "        initContainers: [{name: init, resources: {claims: [{name: first}]}}]
+        containers: [{name: main, resources: {claims: [{name: first}]}}]
+        resourceClaims: [{name: first, resourceClaimTemplateName: two}]",
+    );
+    let two_templates = pod_set(
+        "        containers:
+        - {name: a, resources: {claims: [{name: first}]}}
+        - {name: b, resources: {claims: [{name: second}]}}
+        resourceClaims:
+        - {name: first, resourceClaimTemplateName: two}
+        - {name: second, resourceClaimTemplateName: other}",
+    );
+
+    for text in ["v0.14.0", "v0.17.8", "v0.18.6", "v0.19.2", "main"] {
+        config.feature_gates = dra_on(text)
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect();
+        let explain = |wl: &Workload| explain_at(text, &config, &[], &rcts, wl);
+
+        let shared = explain(&shared_by_containers);
+        assert_eq!(
+            per_pod(&shared, "example.com/gpu").as_deref(),
+            Some("2"),
+            "{text}"
+        );
+
+        let init = explain(&shared_with_init);
+        assert_eq!(
+            per_pod(&init, "example.com/gpu").as_deref(),
+            Some("2"),
+            "{text}"
+        );
+
+        let both = explain(&two_templates);
+        assert_eq!(
+            per_pod(&both, "example.com/gpu").as_deref(),
+            Some("2"),
+            "{text}"
+        );
+        assert_eq!(
+            per_pod(&both, "example.com/other").as_deref(),
+            Some("1"),
+            "{text}"
+        );
+    }
+}
