@@ -703,6 +703,21 @@ fn extended_charges_by_release() {
                 ("main", None),
             ],
         },
+        ExtendedCase {
+            // A sidecar is an init container here, merged by maximum with the main one.
+            name: "sidecar and main container",
+            init: "[{name: sidecar, restartPolicy: Always, resources: {requests: {example.com/a: '1'}}}]",
+            containers: "[{name: main, resources: {requests: {example.com/a: '1'}}}]",
+            resource: "example.com/gpu",
+            expected: &[
+                ("v0.17.0", Some("1")),
+                ("v0.18.5", Some("1")),
+                ("v0.19.1", Some("1")),
+                ("v0.18.6", Some("1")),
+                ("v0.19.2", Some("1")),
+                ("main", Some("1")),
+            ],
+        },
     ];
     let classes = device_classes(TWO_CLASSES);
     for case in cases {
@@ -1311,6 +1326,39 @@ spec:
         assert_eq!(
             per_pod(&both, "example.com/other").as_deref(),
             Some("1"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn same_template_twice_by_release() {
+    // Each pod-level claim is charged, so two claims from one template charge it twice.
+    let wl = workload(
+        "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: Workload
+metadata: {name: wl, namespace: default}
+spec:
+  podSets:
+  - name: main
+    count: 1
+    template:
+      spec:
+        containers: [{name: main}]
+        resourceClaims:
+        - {name: first, resourceClaimTemplateName: t}
+        - {name: second, resourceClaimTemplateName: t}
+",
+    );
+    let rcts = template(ONE_GPU);
+
+    for text in ["v0.14.0", "v0.17.8", "v0.18.6", "v0.19.2", "main"] {
+        let explanation = explain_at(text, &config_with(&dra_on(text)), &[], &rcts, &wl);
+
+        assert_eq!(
+            per_pod(&explanation, "example.com/gpu").as_deref(),
+            Some("2"),
             "{text}"
         );
     }
