@@ -55,8 +55,8 @@ resources:
     config
 }
 
-/// The gates that turn DRA processing on in `text`: its defaults leave the template path off
-/// before v0.18 and the extended-resource path off before v0.19.
+/// Returns the gates that turn DRA processing on in `text`, whose defaults leave the
+/// template path off before v0.18 and the extended-resource path off before v0.19.
 fn dra_on(text: &str) -> Vec<(&'static str, bool)> {
     match release(text).minor() {
         Some(14..=16) => vec![("DynamicResourceAllocation", true)],
@@ -736,7 +736,7 @@ fn extended_charges_by_release() {
 }
 
 #[test]
-fn extended_negative_name_stays_ordinary_from_v0_18_6() {
+fn extended_negative_stays_ordinary() {
     let classes = device_classes(TWO_CLASSES);
     let wl = extended_workload(
         "[]",
@@ -834,7 +834,7 @@ fn extended_sum_overflow_rejected_from_v0_18_6() {
     }
 }
 
-/// A pending Workload of `count` pods with one cpu each and `reclaimable` pods of `main`
+/// Builds a pending Workload of `count` pods with one cpu each, `reclaimable` of them
 /// reclaimable.
 fn reclaim_workload(count: i32, reclaimable: i32) -> Workload {
     workload(&format!(
@@ -902,7 +902,7 @@ fn reclaimable_pods_gate_by_release() {
     }
 }
 
-/// A Workload of 4 pods admitted with 4 cpu and 1 pod reclaimable, with `conditions`.
+/// Builds a Workload of 4 pods admitted with 4 cpu and 1 pod reclaimable, with `conditions`.
 fn admitted_workload(conditions: &str) -> Workload {
     workload(&format!(
         "
@@ -947,8 +947,8 @@ fn reclaimable_pods_scale_admitted_usage() {
 
 #[test]
 fn admission_without_reservation_by_release() {
-    // Every release takes the requests from status.admission when it is set, whatever the
-    // conditions say.
+    // Every release takes the requests from status.admission when it is set, whatever its
+    // conditions.
     let wl = admitted_workload("[]");
 
     for text in ["v0.14.0", "v0.17.8", "v0.18.5", "v0.19.2", "main"] {
@@ -1052,7 +1052,7 @@ fn on_hold_by_release() {
     }
 }
 
-/// A Configuration mapping `gpu-a.example.com` to `example.com/gpu` with one `source`.
+/// Builds a Configuration that maps `gpu-a.example.com` to `example.com/gpu` with one `source`.
 fn sourced_config(source: &str, gates: &[(&str, bool)]) -> Configuration {
     let mut config = configuration(&format!(
         "
