@@ -209,8 +209,14 @@ impl<'a> Calculator<'a> {
     ///
     /// A Workload with `status.admission` reports the usage recorded there, scaled down to
     /// the pods left after `status.reclaimablePods`. Any other is computed as Kueue would
-    /// compute it, with reclaimable pods left out of each count, or reported `Inadmissible` with Kueue's exact
-    /// condition message. Quantities that do not parse are left out and named in `notes`.
+    /// compute it, with reclaimable pods left out of each count, or reported `Inadmissible`
+    /// with Kueue's exact condition message. Quantities that do not parse are left out and
+    /// named in `notes`.
+    ///
+    /// A Workload with `status.admission` but no quota reservation is pending to Kueue. It is
+    /// checked as any pending Workload, and when Kueue would reject it, the rejection is
+    /// reported, because Kueue then clears `status.admission`. Otherwise it reports the
+    /// admitted usage with status `Charged`.
     ///
     /// Inadmissible comes from one of two places in Kueue. DRA processing rejects the
     /// Workload before it is queued, and then no pod set carries a charge. Otherwise the
@@ -222,10 +228,25 @@ impl<'a> Calculator<'a> {
     #[must_use]
     pub fn explain(&self, workload: &Workload) -> Explanation {
         let mut notes = Vec::new();
-        if let Some((admission, reserved)) = admission(workload, &mut notes) {
-            return self.explain_admitted(workload, admission, reserved, notes);
+        let Some((admission, reserved)) = admission(workload, &mut notes) else {
+            return self.explain_pending(workload, notes);
+        };
+        if reserved {
+            return self.explain_admitted(workload, admission, true, notes);
         }
 
+        // Every rejection of a pending Workload goes through Kueue's
+        // `UnsetQuotaReservationWithCondition`, which clears `status.admission`.
+        let pending = self.explain_pending(workload, notes);
+        if pending.status == Status::Inadmissible {
+            return pending;
+        }
+        self.explain_admitted(workload, admission, false, pending.notes)
+    }
+
+    /// Explains a Workload Kueue takes as pending: its charge computed from the pod sets, or
+    /// the condition with which Kueue rejects it.
+    fn explain_pending(&self, workload: &Workload, mut notes: Vec<String>) -> Explanation {
         let rules = Rules::of(self.release);
         let pod_sets: Vec<PodSetInput<'_>> = workload
             .spec
@@ -723,7 +744,7 @@ fn admission<'w>(workload: &'w Workload, notes: &mut Vec<String>) -> Option<(&'w
     let reserved = has_quota_reservation(workload);
     if !reserved {
         notes.push(
-            "status.admission is set but neither QuotaReserved nor Admitted is True, so the Workload has no quota reservation. Kueue still takes its requests from status.admission.".to_owned(),
+            "status.admission is set but neither QuotaReserved nor Admitted is True, so Kueue takes the Workload as pending. It charges the usage in status.admission unless it rejects the Workload, which clears status.admission.".to_owned(),
         );
     }
     Some((admission, reserved))

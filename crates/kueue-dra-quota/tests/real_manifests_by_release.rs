@@ -400,11 +400,39 @@ fn extended_resource_request_fixture_by_release() {
     }
 }
 
+/// The KEP's cluster for its admitted Workload: `single-gpu` in `gpu-test1`, with
+/// `gpu.example.com` mapped to `whole-gpus`.
+fn kep_cluster() -> Cluster {
+    let yaml = "
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata: {name: single-gpu, namespace: gpu-test1}
+spec:
+  spec:
+    devices:
+      requests:
+      - name: gpu
+        exactly: {deviceClassName: gpu.example.com}
+";
+    Cluster {
+        config: configuration(
+            "
+resources:
+  deviceClassMappings:
+  - name: whole-gpus
+    deviceClassNames: [gpu.example.com]
+",
+        ),
+        classes: Vec::new(),
+        templates: templates(yaml),
+    }
+}
+
 #[test]
 fn admitted_workload_fixture_by_release() {
-    // The Workload has status.admission but no conditions, and every release takes its
-    // requests from the admission.
-    let cluster = Cluster::with_gpu_mapping("");
+    // The Workload has status.admission but no conditions, so Kueue takes it as pending. Its
+    // claims pass DRA processing, and every release then charges the admitted usage.
+    let cluster = kep_cluster();
     let wl = workload(ADMITTED_WORKLOAD);
 
     for text in ["v0.14.0", "v0.17.8", "v0.18.4", "v0.19.2", "main"] {
@@ -419,6 +447,31 @@ fn admitted_workload_fixture_by_release() {
             Some("1"),
             "{text}"
         );
-        assert_eq!(explanation.notes.len(), 1, "{text}");
     }
+}
+
+#[test]
+fn admitted_workload_fixture_without_template() {
+    // Without its template, DRA processing rejects the pending Workload, which clears
+    // status.admission. Before v0.18 DRA is off by default, so the admitted usage stays.
+    let mut cluster = kep_cluster();
+    cluster.templates.clear();
+    let wl = workload(ADMITTED_WORKLOAD);
+
+    let v0_19 = cluster.explain("v0.19.2", &[], &wl);
+    assert_eq!(
+        v0_19.message,
+        "spec.podSets[0].template.spec.resourceClaims[0]: Internal error: failed to get claim spec for ResourceClaimTemplate single-gpu in podset main: resourceclaimtemplates.resource.k8s.io \"single-gpu\" not found"
+    );
+    assert!(v0_19.retried);
+
+    let v0_17 = cluster.explain("v0.17.8", &[], &wl);
+    assert_eq!(v0_17.status, Status::Charged);
+    assert_eq!(
+        v0_17.pod_sets[0]
+            .total
+            .get("whole-gpus")
+            .map(String::as_str),
+        Some("1")
+    );
 }

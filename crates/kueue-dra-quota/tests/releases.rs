@@ -947,8 +947,8 @@ fn reclaimable_pods_scale_admitted_usage() {
 
 #[test]
 fn admission_without_reservation_by_release() {
-    // Every release takes the requests from status.admission when it is set, whatever its
-    // conditions.
+    // Without a reservation the Workload is pending. Nothing rejects it, so every release
+    // charges the usage in status.admission.
     let wl = admitted_workload("[]");
 
     for text in ["v0.14.0", "v0.17.8", "v0.18.5", "v0.19.2", "main"] {
