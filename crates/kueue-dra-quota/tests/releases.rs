@@ -816,6 +816,31 @@ fn extended_fraction_message_by_release() {
 }
 
 #[test]
+fn extended_error_retry_by_release() {
+    // Kueue retries every extended-resource error before v0.17.5 and in v0.18.0, and only
+    // internal errors otherwise.
+    let classes = device_classes(TWO_CLASSES);
+    let wl = extended_workload(
+        "[]",
+        "[{name: main, resources: {requests: {example.com/a: 500m}}}]",
+    );
+    let cases = [
+        ("v0.17.0", true),
+        ("v0.17.4", true),
+        ("v0.17.5", false),
+        ("v0.18.0", true),
+        ("v0.18.1", false),
+        ("v0.19.2", false),
+        ("main", false),
+    ];
+    for (text, retried) in cases {
+        let explanation = explain_at(text, &extended_config(text), &classes, &[], &wl);
+
+        assert_eq!(explanation.retried, retried, "{text}");
+    }
+}
+
+#[test]
 fn extended_sum_overflow_rejected_from_v0_18_6() {
     let classes = device_classes(TWO_CLASSES);
     let wl = extended_workload(
