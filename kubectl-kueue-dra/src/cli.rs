@@ -150,7 +150,7 @@ pub enum ColorWhen {
 /// The output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Output {
-    /// One row per workload.
+    /// A kubectl-style table.
     Table,
     /// The JSON document that scripts read.
     Json,

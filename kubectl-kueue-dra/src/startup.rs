@@ -13,8 +13,10 @@ pub(crate) enum StartupFailure {
     Decoding(Vec<String>),
     /// `featureGates` that Kueue refuses.
     FeatureGates(ConfigurationError),
-    /// Kueue's own validation errors, in Kueue's order.
+    /// Kueue's own validation errors, in Kueue's order, found after the gates were set.
     Validation(Vec<FieldError>),
+    /// Kueue's own validation errors, found while loading (v0.17 and older).
+    LoadValidation(Vec<FieldError>),
 }
 
 impl StartupFailure {
@@ -36,6 +38,10 @@ impl StartupFailure {
                 "Unable to validate the configuration: {}",
                 aggregate_message(errors)
             ),
+            Self::LoadValidation(errors) => format!(
+                "Unable to load the configuration: {}",
+                aggregate_message(errors)
+            ),
         }
     }
 }
@@ -46,27 +52,72 @@ impl StartupFailure {
         match self {
             Self::Decoding(_) => "remove the field or correct its name",
             Self::FeatureGates(_) => "use the gate names and values of the Kueue release you run",
-            Self::Validation(_) => "correct the fields the message names",
+            Self::Validation(_) | Self::LoadValidation(_) => "correct the fields the message names",
         }
     }
 }
 
 /// Runs Kueue's start-up checks on `loaded` for `release`.
+///
+/// Up to v0.17, Kueue validates the Configuration while it loads it, before it sets the
+/// feature gates, and logs a failure as `Unable to load the configuration`
+/// (`pkg/config/config.go` at v0.17.8). From v0.18.0 validation runs after the gates and has
+/// its own log message (`cmd/kueue/main.go` at v0.18.0).
 pub(crate) fn check(loaded: &LoadedConfiguration, release: Release) -> Result<(), StartupFailure> {
-    if !loaded.unknown_fields.is_empty() {
-        return Err(StartupFailure::Decoding(loaded.unknown_fields.clone()));
+    let unknown_fields = unknown_fields(loaded, release);
+    if !unknown_fields.is_empty() {
+        return Err(StartupFailure::Decoding(unknown_fields));
     }
 
     let configuration = &loaded.configuration;
+    if validates_while_loading(release) {
+        let errors = validate(configuration, release, FeatureGates::defaults(release));
+        if !errors.is_empty() {
+            return Err(StartupFailure::LoadValidation(errors));
+        }
+        FeatureGates::resolve(release, &configuration.feature_gates)
+            .map_err(StartupFailure::FeatureGates)?;
+        return Ok(());
+    }
+
     let gates = FeatureGates::resolve(release, &configuration.feature_gates)
         .map_err(StartupFailure::FeatureGates)?;
-
     let errors = validate(configuration, release, gates);
     if errors.is_empty() {
         Ok(())
     } else {
         Err(StartupFailure::Validation(errors))
     }
+}
+
+/// Returns whether `release` validates its Configuration while loading it: v0.17 and older.
+pub(crate) fn validates_while_loading(release: Release) -> bool {
+    matches!(release, Release::Tagged { minor, .. } if minor < 18)
+}
+
+/// Returns the fields of `loaded` that `release`'s strict decoder does not know: those the
+/// v0.19.2 types lack, plus the DRA fields v0.18.0 added (`resources.quotaCheckStrategy` and
+/// `deviceClassMappings[].sources`) for older releases.
+// NOTE: fields that releases added or removed outside the DRA settings are judged by the
+// v0.19.2 types for every release, and v0.14, which has no v1beta2 Configuration, still
+// reads one.
+pub(crate) fn unknown_fields(loaded: &LoadedConfiguration, release: Release) -> Vec<String> {
+    let mut fields = loaded.unknown_fields.clone();
+    if !validates_while_loading(release) {
+        return fields;
+    }
+    let Some(resources) = &loaded.configuration.resources else {
+        return fields;
+    };
+    if resources.quota_check_strategy.is_some() {
+        fields.push("resources.quotaCheckStrategy".to_owned());
+    }
+    for (index, mapping) in resources.device_class_mappings.iter().enumerate() {
+        if !mapping.sources.is_empty() {
+            fields.push(format!("resources.deviceClassMappings[{index}].sources"));
+        }
+    }
+    fields
 }
 
 /// Runs Kueue's validation of a loaded Configuration, with the gates it resolved.

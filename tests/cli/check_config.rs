@@ -330,3 +330,111 @@ fn table_groups_errors_first() {
         .collect();
     assert_eq!(severities, ["Error", "Warning"]);
 }
+
+#[test]
+fn extended_resource_checks_follow_the_release_gates() {
+    // Kueue v0.18 keeps its extended-resource gate off by default, so a DeviceClass in both
+    // paths changes nothing there.
+    let class = format!("{GPU_CLASS}spec:\n  extendedResourceName: other.example.com/gpu\n");
+    let input = [configuration(GPU_MAPPING).as_str(), QUEUES, &class].join("---\n");
+    let (_, at_v0_19, _) = codes(&input, &[]);
+    let (_, at_v0_18, _) = codes(&input, &["--kueue-version", "v0.18.6"]);
+    assert_eq!(at_v0_19, ["DEVICECLASS-IN-BOTH-PATHS"]);
+    assert_eq!(at_v0_18, Vec::<String>::new());
+}
+
+#[test]
+fn extended_resource_named_like_its_mapping_is_no_collision() {
+    let class = format!("{GPU_CLASS}spec:\n  extendedResourceName: example.com/gpu\n");
+    let pod = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: gpu
+spec:
+  containers:
+  - name: main
+    resources:
+      requests:
+        example.com/gpu: 1
+";
+    let input = [configuration(GPU_MAPPING).as_str(), QUEUES, &class, pod].join("---\n");
+    let (code, codes, _) = codes(&input, &["--strict"]);
+    assert_eq!(codes, Vec::<String>::new());
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn first_available_classes_need_no_mapping() {
+    let template = "\
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata:
+  name: choice
+spec:
+  spec:
+    devices:
+      requests:
+      - name: gpu
+        firstAvailable:
+        - name: big
+          deviceClassName: unmapped.example.com
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: choice
+spec:
+  containers:
+  - name: main
+  resourceClaims:
+  - name: gpu
+    resourceClaimTemplateName: choice
+";
+    let input = [
+        configuration(GPU_MAPPING).as_str(),
+        QUEUES,
+        GPU_CLASS,
+        template,
+    ]
+    .join("---\n");
+    let (_, codes, _) = codes(&input, &[]);
+    assert_eq!(codes, Vec::<String>::new());
+}
+
+#[test]
+fn ignore_undeclared_needs_its_gate() {
+    // v0.18 reads quotaCheckStrategy only with the QuotaCheckStrategy gate, off by default.
+    let queues = QUEUES.replace("example.com/gpu", "other.example.com/gpu");
+    let mapping = format!("{GPU_MAPPING}  quotaCheckStrategy: IgnoreUndeclared\n");
+    let input = [configuration(&mapping).as_str(), &queues, GPU_CLASS].join("---\n");
+    let (code, codes, document) = codes(&input, &["--kueue-version", "v0.18.6"]);
+    assert_eq!(codes, ["KEY-NOT-COVERED"]);
+    assert_eq!(document["findings"][0]["severity"], "Error");
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn sources_are_unknown_before_v0_18() {
+    let mapping = "\
+resources:
+  deviceClassMappings:
+  - name: example.com/gpu
+    deviceClassNames: [gpu.example.com]
+    sources:
+    - counter:
+        name: memory
+        driver: gpu.example.com
+        deviceSelector:
+          cel:
+            expression: device.driver == 'gpu.example.com'
+";
+    let gates = format!("featureGates:\n  DynamicResourceAllocation: true\n{mapping}");
+    let input = [configuration(&gates).as_str(), QUEUES, GPU_CLASS].join("---\n");
+    let (_, codes, document) = codes(&input, &["--kueue-version", "v0.17.8"]);
+    assert_eq!(codes[0], "CONFIGURATION-DECODING");
+    assert_eq!(
+        document["findings"][0]["path"],
+        "resources.deviceClassMappings[0].sources"
+    );
+}

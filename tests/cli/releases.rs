@@ -168,3 +168,23 @@ fn seed_page_gate_is_refused_by_v0_18() {
         output.stderr
     );
 }
+
+#[test]
+fn v0_17_validates_while_loading() {
+    let output = run(&[
+        "explain",
+        "-f",
+        "testdata/real-manifests/kueue-kep-invalid-duplicate-mapping.yaml",
+        "--kueue-version",
+        "v0.17.8",
+    ]);
+    assert_eq!(output.code, Some(2));
+    assert!(
+        output.stderr.contains(
+            "Kueue v0.17.8 does not start with this Configuration: Unable to load the \
+             configuration: resources.deviceClassMappings[1].deviceClassNames[0]"
+        ),
+        "{}",
+        output.stderr
+    );
+}

@@ -106,8 +106,8 @@ impl DeviceClassIndex {
     ///
     /// This is the rule of Kueue v0.19.1 and later (and v0.18.5 and later). A class without
     /// a `creationTimestamp` counts as created at the earliest possible time.
-    // NOTE: Kueue v0.17 to v0.19.0 picked the first listed class that had a mapping. Only
-    // the newer rule is implemented until a release profile selects between the two.
+    // Kueue v0.17 to v0.18.4 and v0.19.0 picked the first listed class that had a mapping
+    // instead; the calculator's release rules apply that rule themselves.
     #[must_use]
     pub fn selected_class_for_extended_resource(&self, name: &str) -> Option<&DeviceClass> {
         let candidates = self.classes_for_extended_resource(name);

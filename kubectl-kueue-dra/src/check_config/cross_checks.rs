@@ -8,33 +8,58 @@ use kueue_api::config::v1beta2::QuotaCheckStrategy;
 use kueue_api::config::{Configuration, DeviceClassMapping};
 use kueue_dra_cluster::Snapshot;
 use kueue_dra_index::DeviceClassIndex;
-use kueue_dra_quota::Quantity;
+use kueue_dra_quota::{FeatureGates, Quantity, Release};
 
 use super::findings::{Code, Finding, ObjectReference, Severity, finding};
 
 /// The prefix of the extended resource name Kubernetes gives every DeviceClass implicitly.
 const IMPLICIT_PREFIX: &str = "deviceclass.resource.kubernetes.io/";
 
+/// What the chosen release makes of the Configuration: the release and its resolved gates.
+pub(crate) struct ReleaseContext {
+    pub(crate) release: Release,
+    pub(crate) gates: FeatureGates,
+    /// Whether the `QuotaCheckStrategy` gate is on, without which Kueue ignores
+    /// `quotaCheckStrategy`.
+    pub(crate) quota_check_strategy: bool,
+}
+
 /// Runs every cross-check and returns the findings in a fixed order.
 pub(crate) fn run(
     snapshot: &Snapshot,
     configuration: &Configuration,
     index: &DeviceClassIndex,
+    context: &ReleaseContext,
 ) -> Vec<Finding> {
+    if !context.gates.dra_integration {
+        return vec![finding(
+            Severity::Info,
+            Code::NotVerifiable,
+            format!(
+                "DRA processing is off in Kueue {} with this Configuration's feature gates, so \
+                 Kueue charges no DRA quota and the DRA checks did not run",
+                context.release
+            ),
+            Vec::new(),
+            "turn on the DRA feature gate of this release if DRA quota is intended",
+        )];
+    }
+
     let usage = Usage::collect(snapshot);
-    let keys = dra_keys(configuration, snapshot, index);
+    let extended = ExtendedResources::resolve(snapshot, index, context);
+    let keys = dra_keys(configuration, &extended);
 
     let mut findings = Vec::new();
     findings.extend(mapped_classes_missing(configuration, snapshot));
     findings.extend(classes_unmapped(&usage, index));
-    findings.extend(keys_not_covered(configuration, snapshot, &keys));
+    findings.extend(keys_not_covered(configuration, snapshot, &keys, context));
     findings.extend(keys_without_quota(snapshot, &keys));
-    findings.extend(classes_in_both_paths(snapshot, index));
-    findings.extend(shared_extended_resources(snapshot, index));
-    findings.extend(extended_resources_with_sources(snapshot, index));
+    findings.extend(classes_in_both_paths(&extended));
+    findings.extend(shared_extended_resources(&extended, context.release));
+    findings.extend(extended_resources_with_sources(&extended, index));
     findings.extend(implicit_extended_resources(&usage));
-    findings.extend(transformations_double_charging(configuration, snapshot));
-    findings.extend(mapping_name_collisions(configuration, &usage));
+    findings.extend(transformations_double_charging(configuration, &extended));
+    findings.extend(mapping_name_collisions(configuration, &usage, &extended));
     findings.extend(wait_for_pods_ready(configuration, &keys));
     findings
 }
@@ -111,16 +136,13 @@ impl Usage {
                 .iter()
                 .flat_map(|devices| devices.requests.iter().flatten());
             for request in requests {
+                // Kueue rejects `firstAvailable` requests before it looks at their classes, so
+                // only `exactly` requests need a mapping.
                 let exact = request
                     .exactly
                     .iter()
                     .map(|exactly| &exactly.device_class_name);
-                let alternatives = request
-                    .first_available
-                    .iter()
-                    .flatten()
-                    .map(|sub_request| &sub_request.device_class_name);
-                for class in exact.chain(alternatives).filter(|class| !class.is_empty()) {
+                for class in exact.filter(|class| !class.is_empty()) {
                     self.classes
                         .entry(class.clone())
                         .or_default()
@@ -131,26 +153,102 @@ impl Usage {
     }
 }
 
-/// Collects the quota keys DRA devices are charged under: every mapping name, and the extended
-/// resource name of each class that declares one. A mapped class is left out, because its
-/// devices are charged under the mapping name.
-fn dra_keys(
-    configuration: &Configuration,
-    snapshot: &Snapshot,
-    index: &DeviceClassIndex,
-) -> BTreeSet<String> {
+/// How the release resolves each extended resource name that a DeviceClass declares: the
+/// DeviceClass Kueue charges its requests as, and the quota key. Empty when the release's
+/// extended-resource gate is off.
+struct ExtendedResources {
+    resolved: BTreeMap<String, ResolvedName>,
+}
+
+struct ResolvedName {
+    /// Every DeviceClass that declares the name, in name order.
+    classes: Vec<String>,
+    /// The DeviceClass Kueue charges requests as.
+    class: String,
+    /// The mapping name, when that DeviceClass is mapped.
+    mapping: Option<String>,
+}
+
+impl ResolvedName {
+    fn quota_key<'a>(&'a self, name: &'a str) -> &'a str {
+        self.mapping.as_deref().unwrap_or(name)
+    }
+}
+
+impl ExtendedResources {
+    fn resolve(snapshot: &Snapshot, index: &DeviceClassIndex, context: &ReleaseContext) -> Self {
+        if !context.gates.extended_resource {
+            return Self {
+                resolved: BTreeMap::new(),
+            };
+        }
+        let newest_wins = newest_class_wins(context.release);
+        let resolved = extended_resource_names(snapshot)
+            .into_iter()
+            .filter_map(|name| {
+                let classes: Vec<String> = index
+                    .classes_for_extended_resource(&name)
+                    .iter()
+                    .filter_map(|class| class.metadata.name.clone())
+                    .collect();
+                let mapping_of = |class: &str| {
+                    index
+                        .mapping_for_class(class)
+                        .map(|mapping| mapping.name.clone())
+                };
+                // NOTE: before the newest-class rule, Kueue takes the first mapped class in
+                // Go's map order; this takes the first mapped class by name.
+                let class = if newest_wins {
+                    index
+                        .selected_class_for_extended_resource(&name)
+                        .and_then(|class| class.metadata.name.clone())?
+                } else {
+                    classes
+                        .iter()
+                        .find(|class| mapping_of(class).is_some())
+                        .or_else(|| classes.first())
+                        .cloned()?
+                };
+                let mapping = mapping_of(&class);
+                Some((
+                    name,
+                    ResolvedName {
+                        classes,
+                        class,
+                        mapping,
+                    },
+                ))
+            })
+            .collect();
+        Self { resolved }
+    }
+}
+
+/// Returns whether `release` charges an extended resource as the most recently created
+/// DeviceClass that declares it (v0.18.5, v0.19.1 and later), rather than as the first mapped
+/// one.
+fn newest_class_wins(release: Release) -> bool {
+    match release {
+        Release::Tagged { minor, patch } => match minor {
+            18 => patch >= 5,
+            19 => patch >= 1,
+            _ => minor > 19,
+        },
+        Release::Main => true,
+    }
+}
+
+/// Collects the quota keys DRA devices are charged under: every mapping name, and the quota
+/// key each extended resource name resolves to.
+fn dra_keys(configuration: &Configuration, extended: &ExtendedResources) -> BTreeSet<String> {
     let mapping_names = mappings(configuration)
         .iter()
         .map(|mapping| mapping.name.clone());
-    let extended_resource_names = extended_resource_names(snapshot)
-        .into_iter()
-        .filter(|name| {
-            index
-                .selected_class_for_extended_resource(name)
-                .and_then(|class| class.metadata.name.as_deref())
-                .is_some_and(|class| index.mapping_for_class(class).is_none())
-        });
-    mapping_names.chain(extended_resource_names).collect()
+    let extended_keys = extended
+        .resolved
+        .iter()
+        .map(|(name, resolved)| resolved.quota_key(name).to_owned());
+    mapping_names.chain(extended_keys).collect()
 }
 
 fn mappings(configuration: &Configuration) -> &[DeviceClassMapping] {
@@ -253,6 +351,7 @@ fn keys_not_covered(
     configuration: &Configuration,
     snapshot: &Snapshot,
     keys: &BTreeSet<String>,
+    context: &ReleaseContext,
 ) -> Vec<Finding> {
     if keys.is_empty() {
         return Vec::new();
@@ -271,11 +370,13 @@ fn keys_not_covered(
         .flat_map(|group| &group.covered_resources)
         .map(String::as_str)
         .collect();
-    let ignore_undeclared = configuration
-        .resources
-        .as_ref()
-        .and_then(|resources| resources.quota_check_strategy)
-        == Some(QuotaCheckStrategy::IgnoreUndeclared);
+    // Kueue reads quotaCheckStrategy only with the QuotaCheckStrategy gate on.
+    let ignore_undeclared = context.quota_check_strategy
+        && configuration
+            .resources
+            .as_ref()
+            .and_then(|resources| resources.quota_check_strategy)
+            == Some(QuotaCheckStrategy::IgnoreUndeclared);
 
     keys.iter()
         .filter(|key| !covered.contains(key.as_str()))
@@ -348,79 +449,75 @@ fn keys_without_quota(snapshot: &Snapshot, keys: &BTreeSet<String>) -> Vec<Findi
         .collect()
 }
 
-fn classes_in_both_paths(snapshot: &Snapshot, index: &DeviceClassIndex) -> Vec<Finding> {
-    snapshot
-        .device_classes
+fn classes_in_both_paths(extended: &ExtendedResources) -> Vec<Finding> {
+    extended
+        .resolved
         .iter()
-        .filter_map(|class| {
-            let name = class.metadata.name.as_deref()?;
-            let extended = class.spec.extended_resource_name.as_deref()?;
-            let mapping = index.mapping_for_class(name)?;
-            let selected = index
-                .selected_class_for_extended_resource(extended)
-                .and_then(|selected| selected.metadata.name.as_deref());
-            if selected != Some(name) || extended == mapping.name {
+        .filter_map(|(name, resolved)| {
+            let mapping = resolved.mapping.as_deref()?;
+            if mapping == name {
                 return None;
             }
+            let class = &resolved.class;
             Some(finding(
                 Severity::Warning,
                 Code::DeviceClassInBothPaths,
                 format!(
-                    "DeviceClass `{name}` is mapped to `{}` and declares extended resource \
-                     `{extended}`: requests for `{extended}` are charged under `{}`, so quota \
-                     for `{extended}` is never used",
-                    mapping.name, mapping.name
+                    "DeviceClass `{class}` is mapped to `{mapping}` and declares extended \
+                     resource `{name}`: requests for `{name}` are charged under `{mapping}`, so \
+                     quota for `{name}` is never used"
                 ),
-                vec![device_class_ref(name)],
+                vec![device_class_ref(class)],
                 &format!(
-                    "cover `{}` in the ClusterQueues, or remove the DeviceClass from the mapping \
-                     to charge `{extended}`",
-                    mapping.name
+                    "cover `{mapping}` in the ClusterQueues, or remove the DeviceClass from the \
+                     mapping to charge `{name}`"
                 ),
             ))
         })
         .collect()
 }
 
-fn shared_extended_resources(snapshot: &Snapshot, index: &DeviceClassIndex) -> Vec<Finding> {
-    extended_resource_names(snapshot)
-        .into_iter()
-        .filter_map(|name| {
-            let classes = index.classes_for_extended_resource(&name);
-            if classes.len() < 2 {
-                return None;
-            }
-            let selected = index
-                .selected_class_for_extended_resource(&name)
-                .and_then(|class| class.metadata.name.clone())
-                .unwrap_or_default();
-            let objects = classes
-                .iter()
-                .filter_map(|class| class.metadata.name.as_deref())
-                .map(device_class_ref)
-                .collect();
-            Some(finding(
+fn shared_extended_resources(extended: &ExtendedResources, release: Release) -> Vec<Finding> {
+    let rule = if newest_class_wins(release) {
+        "the most recently created (on a tie, the first name in order), as the scheduler does"
+    } else {
+        "the first one with a deviceClassMappings entry, in an order that can change from run \
+         to run"
+    };
+    extended
+        .resolved
+        .iter()
+        .filter(|(_, resolved)| resolved.classes.len() > 1)
+        .map(|(name, resolved)| {
+            finding(
                 Severity::Warning,
                 Code::ExtendedResourceShared,
                 format!(
-                    "{} DeviceClasses declare extended resource `{name}`: Kueue charges its \
-                     requests as DeviceClass `{selected}`, the most recently created (on a tie, \
-                     the first name in order), and so does the scheduler",
-                    classes.len()
+                    "{} DeviceClasses declare extended resource `{name}`: Kueue {release} charges \
+                     its requests as DeviceClass `{}`, {rule}",
+                    resolved.classes.len(),
+                    resolved.class
                 ),
-                objects,
+                resolved
+                    .classes
+                    .iter()
+                    .map(|class| device_class_ref(class))
+                    .collect(),
                 "keep one DeviceClass per extended resource name",
-            ))
+            )
         })
         .collect()
 }
 
-fn extended_resources_with_sources(snapshot: &Snapshot, index: &DeviceClassIndex) -> Vec<Finding> {
-    extended_resource_names(snapshot)
-        .into_iter()
-        .filter_map(|name| {
-            let class = index.selected_class_for_extended_resource(&name)?;
-            let class_name = class.metadata.name.as_deref()?;
+fn extended_resources_with_sources(
+    extended: &ExtendedResources,
+    index: &DeviceClassIndex,
+) -> Vec<Finding> {
+    extended
+        .resolved
+        .iter()
+        .filter_map(|(name, resolved)| {
+            let class_name = resolved.class.as_str();
             let mapping = index.mapping_for_class(class_name)?;
             let kind = mapping.sources.iter().find_map(|source| {
                 if source.counter.is_some() {
@@ -475,12 +572,11 @@ fn implicit_extended_resources(usage: &Usage) -> Vec<Finding> {
 
 fn transformations_double_charging(
     configuration: &Configuration,
-    snapshot: &Snapshot,
+    extended: &ExtendedResources,
 ) -> Vec<Finding> {
     let Some(resources) = configuration.resources.as_ref() else {
         return Vec::new();
     };
-    let extended_names = extended_resource_names(snapshot);
     let mapping_names: BTreeSet<&str> = resources
         .device_class_mappings
         .iter()
@@ -489,7 +585,7 @@ fn transformations_double_charging(
 
     let mut findings = Vec::new();
     for (position, transformation) in resources.transformations.iter().enumerate() {
-        if extended_names.contains(&transformation.input) {
+        if extended.resolved.contains_key(&transformation.input) {
             findings.push(finding(
                 Severity::Warning,
                 Code::TransformationDoubleCharge,
@@ -521,10 +617,19 @@ fn transformations_double_charging(
     findings
 }
 
-fn mapping_name_collisions(configuration: &Configuration, usage: &Usage) -> Vec<Finding> {
+fn mapping_name_collisions(
+    configuration: &Configuration,
+    usage: &Usage,
+    extended: &ExtendedResources,
+) -> Vec<Finding> {
     mappings(configuration)
         .iter()
         .filter_map(|mapping| {
+            // A request for an extended resource that the release resolves to a DeviceClass is
+            // a DRA request, not an ordinary one.
+            if extended.resolved.contains_key(&mapping.name) {
+                return None;
+            }
             let workloads = usage.resources.get(&mapping.name)?;
             Some(finding(
                 Severity::Warning,

@@ -2,6 +2,8 @@
 //! never makes against the cluster's DeviceClasses, queues and workloads.
 
 mod cross_checks;
+
+use cross_checks::ReleaseContext;
 mod findings;
 
 use std::process::ExitCode;
@@ -12,7 +14,7 @@ use kueue_api::config::Configuration;
 use kueue_dra_cluster::Snapshot;
 use kueue_dra_index::DeviceClassIndex;
 use kueue_dra_quota::validation::error_type_name;
-use kueue_dra_quota::{FeatureGates, Release};
+use kueue_dra_quota::{FeatureGates, Release, known_gates};
 use serde::Serialize;
 
 use crate::cli::{CheckConfigArgs, Output};
@@ -75,7 +77,10 @@ fn check(snapshot: &Snapshot, release: Release) -> Vec<Finding> {
     let default_configuration = Configuration::default();
     let mut findings = Vec::new();
     let configuration = if let Some(loaded) = &snapshot.configuration {
-        findings.extend(decoding_findings(&loaded.unknown_fields, release));
+        findings.extend(decoding_findings(
+            &startup::unknown_fields(loaded, release),
+            release,
+        ));
         findings.extend(startup_findings(&loaded.configuration, release));
         &loaded.configuration
     } else {
@@ -96,8 +101,30 @@ fn check(snapshot: &Snapshot, release: Release) -> Vec<Finding> {
         .as_ref()
         .map_or(&[][..], |resources| &resources.device_class_mappings[..]);
     let index = DeviceClassIndex::new(mappings, &snapshot.device_classes);
-    findings.extend(cross_checks::run(snapshot, configuration, &index));
+    let context = ReleaseContext {
+        release,
+        gates: FeatureGates::resolve(release, &configuration.feature_gates)
+            .unwrap_or_else(|_| FeatureGates::defaults(release)),
+        quota_check_strategy: quota_check_strategy_gate(release, configuration),
+    };
+    findings.extend(cross_checks::run(snapshot, configuration, &index, &context));
     findings
+}
+
+/// Returns whether the `QuotaCheckStrategy` gate is on: the Configuration's value, or the
+/// release's default.
+fn quota_check_strategy_gate(release: Release, configuration: &Configuration) -> bool {
+    const GATE: &str = "QuotaCheckStrategy";
+    configuration
+        .feature_gates
+        .get(GATE)
+        .copied()
+        .unwrap_or_else(|| {
+            known_gates(release)
+                .iter()
+                .find(|gate| gate.name == GATE)
+                .is_some_and(|gate| gate.default)
+        })
 }
 
 fn decoding_findings(unknown_fields: &[String], release: Release) -> Vec<Finding> {
