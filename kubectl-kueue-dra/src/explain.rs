@@ -2,11 +2,10 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context as _;
-
 use crate::cli::{ExplainArgs, Output};
 use crate::diagnostics;
 use crate::input;
+use crate::output;
 use crate::report::Report;
 use crate::table;
 use crate::validate;
@@ -42,12 +41,8 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     let rendered = match args.output {
         Output::Table if report.workloads.is_empty() => String::new(),
         Output::Table => table::render(&report, !args.no_headers, namespace.is_none()),
-        Output::Json => {
-            let mut json = serde_json::to_string_pretty(&report).context("cannot render JSON")?;
-            json.push('\n');
-            json
-        }
-        Output::Yaml => serde_saphyr::to_string(&report).context("cannot render YAML")?,
+        Output::Json => output::json(&report)?,
+        Output::Yaml => output::yaml(&report)?,
     };
     crate::write_stdout(rendered.as_bytes())?;
 

@@ -5,6 +5,7 @@ mod check_config;
 mod diagnostics;
 mod explain;
 mod input;
+mod output;
 mod report;
 mod startup;
 mod table;

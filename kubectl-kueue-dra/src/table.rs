@@ -1,8 +1,8 @@
 //! The default output: a kubectl-style table with one row per workload.
 
-use comfy_table::{ContentArrangement, Table};
 use kueue_dra_quota::Status;
 
+use crate::output;
 use crate::report::{Report, WorkloadReport};
 
 const HEADERS: [&str; 5] = ["NAMESPACE", "NAME", "STATUS", "DRA CHARGES", "MESSAGE"];
@@ -12,37 +12,23 @@ const HEADERS: [&str; 5] = ["NAMESPACE", "NAME", "STATUS", "DRA CHARGES", "MESSA
 /// requested, as kubectl does.
 pub(crate) fn render(report: &Report, with_headers: bool, with_namespace: bool) -> String {
     let skipped_columns = usize::from(!with_namespace);
-    let mut table = Table::new();
-    table
-        .load_style(comfy_table::presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    if with_headers {
-        table.set_header(&HEADERS[skipped_columns..]);
-    }
-
-    for workload in &report.workloads {
-        let explanation = &workload.explanation;
-        let row = [
-            workload.namespace.clone(),
-            workload.name.clone(),
-            status_name(explanation.status).to_owned(),
-            dra_charges(report, workload),
-            explanation.message.replace('\n', " "),
-        ];
-        table.add_row(row[skipped_columns..].to_vec());
-    }
-
-    let last = HEADERS.len() - 1 - skipped_columns;
-    for (index, column) in table.column_iter_mut().enumerate() {
-        column.set_padding((0, if index == last { 0 } else { 3 }));
-    }
-    let mut rendered: String = table
-        .lines()
-        .map(|line| line.trim_end().to_owned())
-        .collect::<Vec<_>>()
-        .join("\n");
-    rendered.push('\n');
-    rendered
+    let rows = report
+        .workloads
+        .iter()
+        .map(|workload| {
+            let explanation = &workload.explanation;
+            let row = [
+                workload.namespace.clone(),
+                workload.name.clone(),
+                status_name(explanation.status).to_owned(),
+                dra_charges(report, workload),
+                explanation.message.replace('\n', " "),
+            ];
+            row[skipped_columns..].to_vec()
+        })
+        .collect();
+    let headers = with_headers.then_some(&HEADERS[skipped_columns..]);
+    output::kubectl_table(headers, rows)
 }
 
 fn status_name(status: Status) -> &'static str {

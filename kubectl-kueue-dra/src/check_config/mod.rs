@@ -8,8 +8,6 @@ mod findings;
 
 use std::process::ExitCode;
 
-use anyhow::Context as _;
-use comfy_table::{ContentArrangement, Table};
 use kueue_api::config::Configuration;
 use kueue_dra_cluster::Snapshot;
 use kueue_dra_index::DeviceClassIndex;
@@ -19,6 +17,7 @@ use serde::Serialize;
 
 use crate::cli::{CheckConfigArgs, Output};
 use crate::input;
+use crate::output;
 use crate::startup;
 
 pub(crate) use findings::Code;
@@ -49,12 +48,8 @@ pub(crate) fn run(args: &CheckConfigArgs) -> anyhow::Result<ExitCode> {
     };
     let rendered = match args.output {
         Output::Table => render_table(&report.findings, !args.no_headers),
-        Output::Json => {
-            let mut json = serde_json::to_string_pretty(&report).context("cannot render JSON")?;
-            json.push('\n');
-            json
-        }
-        Output::Yaml => serde_saphyr::to_string(&report).context("cannot render YAML")?,
+        Output::Json => output::json(&report)?,
+        Output::Yaml => output::yaml(&report)?,
     };
     crate::write_stdout(rendered.as_bytes())?;
 
@@ -182,42 +177,28 @@ fn render_table(findings: &[Finding], with_headers: bool) -> String {
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by_key(|finding| finding.severity);
 
-    let mut table = Table::new();
-    table
-        .load_style(comfy_table::presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    if with_headers {
-        table.set_header(["SEVERITY", "CODE", "OBJECTS", "MESSAGE"]);
-    }
-    for finding in sorted {
-        let objects: Vec<String> = finding.objects.iter().map(object_name).collect();
-        let objects = if objects.is_empty() {
-            finding.path.clone().unwrap_or_else(|| "-".to_owned())
-        } else {
-            objects.join(",")
-        };
-        table.add_row([
-            finding.severity.name().to_owned(),
-            finding.code.clone(),
-            objects,
-            finding.message.clone(),
-        ]);
-    }
-
-    let last = 3;
-    for (index, column) in table.column_iter_mut().enumerate() {
-        column.set_padding((0, if index == last { 0 } else { 3 }));
-    }
-    let mut rendered = table
-        .lines()
-        .map(|line| line.trim_end().to_owned())
-        .collect::<Vec<_>>()
-        .join("\n");
-    rendered.push('\n');
-    rendered
+    let rows = sorted
+        .into_iter()
+        .map(|finding| {
+            let objects: Vec<String> = finding.objects.iter().map(object_name).collect();
+            let objects = if objects.is_empty() {
+                finding.path.clone().unwrap_or_else(|| "-".to_owned())
+            } else {
+                objects.join(",")
+            };
+            vec![
+                finding.severity.name().to_owned(),
+                finding.code.clone(),
+                objects,
+                finding.message.clone(),
+            ]
+        })
+        .collect();
+    let headers: &[&str] = &["SEVERITY", "CODE", "OBJECTS", "MESSAGE"];
+    output::kubectl_table(with_headers.then_some(headers), rows)
 }
 
-/// Names an object as kubectl does: `kind/name`, or `kind/namespace/name` when namespaced.
+/// Names an object in the table: `kind/name`, or `kind/namespace/name` when namespaced.
 fn object_name(object: &ObjectReference) -> String {
     let kind = object.kind.to_lowercase();
     match &object.namespace {
