@@ -2,8 +2,8 @@
 
 use crate::harness::{json, run, run_with_stdin};
 
-/// Two DeviceClasses with their own extended resource names, mapped to one quota key; an init
-/// container requests 2 of one and the main container 3 of the other.
+/// Two DeviceClasses with their own extended resource names, mapped to one quota key. An init
+/// container requests 2 of one, and the main container 3 of the other.
 const TWO_NAMES_ONE_KEY: &str = "\
 apiVersion: config.kueue.x-k8s.io/v1beta2
 kind: Configuration
@@ -67,14 +67,14 @@ fn gpu_total(release: &str) -> serde_json::Value {
 }
 
 #[test]
-fn before_v0_18_6_extended_resources_aggregate_by_quota_key() {
+fn extended_resources_by_key_before_v0_18_6() {
     // max(init 2) against sum(containers 3) under the one key: the init container's devices
     // are not counted, which v0.18.6 fixed.
     assert_eq!(gpu_total("v0.18.5"), "3");
 }
 
 #[test]
-fn from_v0_18_6_extended_resources_aggregate_by_name() {
+fn extended_resources_by_name_from_v0_18_6() {
     assert_eq!(gpu_total("v0.18.6"), "5");
     assert_eq!(gpu_total("v0.19.2"), "5");
 }

@@ -15,7 +15,7 @@ use super::findings::{Code, Finding, ObjectReference, Severity, finding};
 /// The prefix of the extended resource name Kubernetes gives every DeviceClass implicitly.
 const IMPLICIT_PREFIX: &str = "deviceclass.resource.kubernetes.io/";
 
-/// What the chosen release makes of the Configuration: the release and its resolved gates.
+/// The chosen release and the feature gates it resolves from the Configuration.
 pub(crate) struct ReleaseContext {
     pub(crate) release: Release,
     pub(crate) gates: FeatureGates,
@@ -153,8 +153,8 @@ impl Usage {
     }
 }
 
-/// How the release resolves each extended resource name that a DeviceClass declares: the
-/// DeviceClass Kueue charges its requests as, and the quota key. Empty when the release's
+/// The resolution of each extended resource name that a DeviceClass declares: the DeviceClass
+/// Kueue charges its requests as, and the quota key. Empty when the release's
 /// extended-resource gate is off.
 struct ExtendedResources {
     resolved: BTreeMap<String, ResolvedName>,
