@@ -188,3 +188,56 @@ fn v0_17_validates_while_loading() {
         output.stderr
     );
 }
+
+#[test]
+fn visibility_server_is_unknown_before_v0_17() {
+    // `visibilityServer` first appears in `apis/config/v1beta2/configuration_types.go` at
+    // v0.17.0.
+    let configuration = "\
+apiVersion: config.kueue.x-k8s.io/v1beta2
+kind: Configuration
+visibilityServer:
+  bindPort: 8082
+";
+    let run_as = |release: &str| {
+        run_with_stdin(
+            &["explain", "-f", "-", "--kueue-version", release],
+            Some(configuration),
+        )
+    };
+
+    let before = run_as("v0.16.9");
+    let after = run_as("v0.17.0");
+
+    assert_eq!(before.code, Some(2));
+    assert!(
+        before.stderr.contains(
+            "Kueue v0.16.9 does not start with this Configuration: Unable to load the \
+             configuration: strict decoding error: unknown field \"visibilityServer\""
+        ),
+        "{}",
+        before.stderr
+    );
+    assert_eq!(after.code, Some(0), "stderr: {}", after.stderr);
+}
+
+#[test]
+fn v1beta2_configuration_is_not_registered_at_v0_14() {
+    let output = run(&[
+        "explain",
+        "-f",
+        "examples/resource-claim-template",
+        "--kueue-version",
+        "v0.14.8",
+    ]);
+    assert_eq!(output.code, Some(2));
+    assert!(
+        output.stderr.contains(
+            "Kueue v0.14.8 does not start with this Configuration: Unable to load the \
+             configuration: no kind \"Configuration\" is registered for version \
+             \"config.kueue.x-k8s.io/v1beta2\" in scheme \"/workspace/cmd/kueue/main.go:87\""
+        ),
+        "{}",
+        output.stderr
+    );
+}

@@ -74,6 +74,11 @@ pub struct LoadedConfiguration {
     /// `resources.deviceClassMappings[0].deviceClasses`, in the order they were read. Kueue
     /// decodes its Configuration strictly, so it does not start with any of them.
     pub unknown_fields: Vec<String>,
+    /// The Configuration document as read, before decoding, for checks that depend on the
+    /// Kueue release.
+    pub document: Value,
+    /// The document's `apiVersion`, such as `config.kueue.x-k8s.io/v1beta1`.
+    pub api_version: String,
 }
 
 /// Everything read from the input, with duplicates resolved and defaults applied.
@@ -691,6 +696,7 @@ fn decode_configuration(
     version: &str,
 ) -> Result<LoadedConfiguration, LoadError> {
     let mut unknown_fields = Vec::new();
+    let raw_document = document.clone();
     let configuration = match version {
         "v1beta2" => context.decode_lenient::<Configuration>(document, &mut unknown_fields)?,
         "v1beta1" => context
@@ -704,6 +710,8 @@ fn decode_configuration(
         object: context.object.clone(),
         field_prefix: None,
         unknown_fields,
+        document: raw_document,
+        api_version: context.api_version.clone(),
     })
 }
 

@@ -66,6 +66,7 @@
 mod adjust;
 mod calculator;
 mod claims;
+mod config_fields;
 mod error;
 mod explanation;
 mod extended;
@@ -79,6 +80,7 @@ mod rules;
 pub mod validation;
 
 pub use calculator::Calculator;
+pub use config_fields::{UnregisteredVersion, unknown_configuration_fields};
 pub use error::Error;
 pub use explanation::{Charge, ChargePath, Explanation, PodSetCharge, Status};
 pub use extended::is_extended_resource_name;
