@@ -75,7 +75,7 @@ impl StartupFailure {
 /// (`pkg/config/config.go` at v0.17.8). From v0.18.0 validation runs after the gates and has
 /// its own log message (`cmd/kueue/main.go` at v0.18.0).
 pub(crate) fn check(loaded: &LoadedConfiguration, release: Release) -> Result<(), StartupFailure> {
-    let unknown_fields = decode(loaded, release).map_err(StartupFailure::UnregisteredVersion)?;
+    let unknown_fields = unknown_fields(loaded, release)?;
     if !unknown_fields.is_empty() {
         return Err(StartupFailure::Decoding(unknown_fields));
     }
@@ -109,12 +109,12 @@ pub(crate) fn validates_while_loading(release: Release) -> bool {
 /// Returns the fields of `loaded` that `release`'s strict decoder does not know, judged by
 /// the Go types of the Configuration's apiVersion at that release.
 ///
-/// An apiVersion the release does not register returns no fields here, and [`check`] reports
-/// it.
-// TODO: check-config does not report a Configuration apiVersion that the release does not
-// register, such as `config.kueue.x-k8s.io/v1beta2` at v0.14.
-pub(crate) fn unknown_fields(loaded: &LoadedConfiguration, release: Release) -> Vec<String> {
-    decode(loaded, release).unwrap_or_default()
+/// An apiVersion the release does not register is the failure Kueue reports for it.
+pub(crate) fn unknown_fields(
+    loaded: &LoadedConfiguration,
+    release: Release,
+) -> Result<Vec<String>, StartupFailure> {
+    decode(loaded, release).map_err(StartupFailure::UnregisteredVersion)
 }
 
 /// Runs Kueue's strict decoding of `loaded` for `release`: the unknown fields, or the error

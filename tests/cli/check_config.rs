@@ -438,3 +438,22 @@ resources:
         "resources.deviceClassMappings[0].sources"
     );
 }
+
+#[test]
+fn unregistered_api_version_stops_kueue() {
+    let input = [configuration(GPU_MAPPING).as_str(), QUEUES, GPU_CLASS].join("---\n");
+    let (code, codes, document) = codes(&input, &["--kueue-version", "v0.14.8"]);
+    assert_eq!(codes[0], "CONFIGURATION-DECODING");
+    assert_eq!(document["findings"][0]["path"], "apiVersion");
+    let message = document["findings"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.starts_with(
+            "Kueue v0.14.8 does not start: Unable to load the configuration: no kind \
+             \"Configuration\" is registered for version \"config.kueue.x-k8s.io/v1beta2\""
+        ),
+        "{message}"
+    );
+    assert_eq!(code, Some(1));
+}

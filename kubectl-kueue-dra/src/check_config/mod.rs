@@ -72,10 +72,18 @@ fn check(snapshot: &Snapshot, release: Release) -> Vec<Finding> {
     let default_configuration = Configuration::default();
     let mut findings = Vec::new();
     let configuration = if let Some(loaded) = &snapshot.configuration {
-        findings.extend(decoding_findings(
-            &startup::unknown_fields(loaded, release),
-            release,
-        ));
+        match startup::unknown_fields(loaded, release) {
+            Ok(fields) => findings.extend(decoding_findings(&fields, release)),
+            Err(failure) => findings.push(Finding {
+                severity: Severity::Error,
+                code: Code::ConfigurationDecoding.as_str().to_owned(),
+                path: Some("apiVersion".to_owned()),
+                error_type: None,
+                message: format!("Kueue {release} does not start: {}", failure.message()),
+                objects: Vec::new(),
+                fix: Some(failure.fix().to_owned()),
+            }),
+        }
         findings.extend(startup_findings(&loaded.configuration, release));
         &loaded.configuration
     } else {
