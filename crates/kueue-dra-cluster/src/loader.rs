@@ -188,12 +188,24 @@ impl Loader {
         for (index, document) in documents::split(file, bytes)?.into_iter().enumerate() {
             let origin = Origin {
                 file: file.to_owned(),
-                document: index + 1,
+                document: Some(index + 1),
                 item: None,
             };
             self.add_document(document, origin)?;
         }
         Ok(())
+    }
+
+    /// Adds one object, or a `List` of them, given as a JSON value: an object read from a
+    /// cluster goes through the same decoding, defaults and checks as one read from a file.
+    pub fn add_value(&mut self, origin: Origin, value: Value) -> Result<(), LoadError> {
+        self.add_document(value, origin)
+    }
+
+    /// Adds a message for the user to the snapshot's warnings, such as a kind that could not
+    /// be read.
+    pub fn add_warning(&mut self, warning: String) {
+        self.warnings.push(warning);
     }
 
     /// Reads the Configuration named by `--config`: a Configuration document or the
@@ -972,5 +984,52 @@ resources:
             ["resources.deviceClassMappings[0].deviceClasses"]
         );
         assert_eq!(snapshot.warnings, Vec::<String>::new());
+    }
+
+    #[test]
+    fn added_value_gets_request_defaults() {
+        let mut loader = Loader::new("default");
+        let template = serde_json::json!({
+            "apiVersion": "resource.k8s.io/v1",
+            "kind": "ResourceClaimTemplate",
+            "metadata": {"namespace": "team-a", "name": "single-gpu"},
+            "spec": {"spec": {"devices": {"requests": [
+                {"name": "gpu", "exactly": {"deviceClassName": "gpu.example.com"}}
+            ]}}},
+        });
+        let origin = Origin {
+            file: "context `fake`, resourceclaimtemplates.resource.k8s.io".to_owned(),
+            document: None,
+            item: Some(0),
+        };
+
+        loader
+            .add_value(origin, template)
+            .expect("the template loads");
+        let snapshot = loader.finish().expect("the input is consistent");
+
+        let requests = snapshot.resource_claim_templates[0]
+            .spec
+            .spec
+            .devices
+            .as_ref()
+            .and_then(|devices| devices.requests.as_ref())
+            .expect("the template has requests");
+        let exactly = requests[0].exactly.as_ref().expect("an exact request");
+        assert_eq!(exactly.allocation_mode.as_deref(), Some("ExactCount"));
+        assert_eq!(exactly.count, Some(1));
+    }
+
+    #[test]
+    fn cluster_origin_names_no_document() {
+        let origin = Origin {
+            file: "context `fake`, workloads.kueue.x-k8s.io".to_owned(),
+            document: None,
+            item: Some(2),
+        };
+        assert_eq!(
+            origin.to_string(),
+            "context `fake`, workloads.kueue.x-k8s.io, items[2]"
+        );
     }
 }

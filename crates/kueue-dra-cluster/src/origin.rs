@@ -3,19 +3,25 @@
 use std::fmt;
 
 /// The place an object was read from: a file, a document in it, and an item of a `List`.
+/// For an object read from a cluster, `file` names the context and the resource listed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin {
-    /// The file path as given, or `<stdin>`.
+    /// The file path as given, or `<stdin>`; for a cluster, its context and the resource
+    /// listed, such as ``context `kind-kind`, workloads.kueue.x-k8s.io``.
     pub file: String,
-    /// The 1-based index of the YAML or JSON document in the file.
-    pub document: usize,
+    /// The 1-based index of the YAML or JSON document in the file; `None` for an object read
+    /// from a cluster.
+    pub document: Option<usize>,
     /// The 0-based index in the `items` of a `List` document.
     pub item: Option<usize>,
 }
 
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}, document {}", self.file, self.document)?;
+        f.write_str(&self.file)?;
+        if let Some(document) = self.document {
+            write!(f, ", document {document}")?;
+        }
         if let Some(item) = self.item {
             write!(f, ", items[{item}]")?;
         }
