@@ -1,6 +1,7 @@
 //! The command line, in kubectl's conventions.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -95,13 +96,19 @@ Examples:
   kubectl kueue-dra explain -f examples/extended-resource/ -o json
 
   # Read manifests from standard input, with the Kueue Configuration from its own file
-  cat job.yaml | kubectl kueue-dra explain -f - --config kueue-config.yaml";
+  cat job.yaml | kubectl kueue-dra explain -f - --config kueue-config.yaml
+
+  # Explain the workloads of the current context's namespace in the live cluster
+  kubectl kueue-dra explain
+
+  # Every namespace of another context, with a Kueue installed in its own namespace
+  kubectl kueue-dra explain -A --context staging --kueue-namespace kueue";
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// Files or directories of manifests to read, or `-` for standard input. Directories are
-    /// read recursively (`.yaml`, `.yml`, `.json`).
-    #[arg(short = 'f', long = "filename", value_name = "PATH", required = true)]
+    /// read recursively (`.yaml`, `.yml`, `.json`). Without `-f`, the live cluster is read.
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
     pub files: Vec<PathBuf>,
 
     /// The Kueue Configuration to use: a Configuration document or the
@@ -110,12 +117,16 @@ pub struct ExplainArgs {
     pub config: Option<PathBuf>,
 
     /// Show only workloads in this namespace; objects without a namespace are put in it.
+    /// For a live cluster, the default is the context's namespace, as in kubectl.
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
 
     /// Show workloads in every namespace (the default for files).
     #[arg(short = 'A', long, conflicts_with = "namespace")]
     pub all_namespaces: bool,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
 
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
@@ -133,6 +144,75 @@ pub struct ExplainArgs {
     /// Exit with code 1 when at least one workload is inadmissible.
     #[arg(long)]
     pub fail_on_inadmissible: bool,
+}
+
+/// The flags that pick the live cluster, read when `-f` is not given.
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    /// The kubeconfig file to read, instead of `KUBECONFIG` or `~/.kube/config`.
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context to use, instead of the current context.
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// The namespace of Kueue's `kueue-manager-config` ConfigMap, which contains its
+    /// Configuration.
+    #[arg(long, value_name = "NAMESPACE", default_value = "kueue-system")]
+    pub kueue_namespace: String,
+
+    /// How long to wait for each request to the apiserver, as kubectl takes it: a number with
+    /// a unit (`30s`, `1m`, `500ms`), a bare number of seconds, or `0` to wait without limit.
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_request_timeout)]
+    pub request_timeout: Duration,
+}
+
+/// Parses `--request-timeout` the way kubectl does; zero means no limit.
+fn parse_request_timeout(text: &str) -> Result<Duration, String> {
+    let invalid = || {
+        format!(
+            "invalid duration `{text}`: expected a number with a unit such as `30s`, `1m` or \
+             `500ms`, a number of seconds, or `0`"
+        )
+    };
+    if text.is_empty() {
+        return Err(invalid());
+    }
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(seconds));
+    }
+
+    // A Go duration: one or more numbers, each followed by `h`, `m`, `s`, `ms`, `us` or `ns`.
+    // NOTE: Go also takes fractions such as `1.5s`; they are rejected here.
+    let mut total = Duration::ZERO;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .ok_or_else(invalid)?;
+        let number: u64 = rest[..digits].parse().map_err(|_| invalid())?;
+        rest = &rest[digits..];
+        let unit_length = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let unit = match &rest[..unit_length] {
+            "h" => Duration::from_secs(3600),
+            "m" => Duration::from_secs(60),
+            "s" => Duration::from_secs(1),
+            "ms" => Duration::from_millis(1),
+            "us" | "µs" => Duration::from_micros(1),
+            "ns" => Duration::from_nanos(1),
+            _ => return Err(invalid()),
+        };
+        let number = u32::try_from(number).map_err(|_| invalid())?;
+        total = unit
+            .checked_mul(number)
+            .and_then(|part| total.checked_add(part))
+            .ok_or_else(invalid)?;
+        rest = &rest[unit_length..];
+    }
+    Ok(total)
 }
 
 /// When to colour diagnostics.
@@ -167,5 +247,27 @@ mod tests {
     #[test]
     fn command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn request_timeout_takes_kubectl_durations() {
+        let cases = [
+            ("0", Duration::ZERO),
+            ("30", Duration::from_secs(30)),
+            ("30s", Duration::from_secs(30)),
+            ("1m30s", Duration::from_secs(90)),
+            ("2h", Duration::from_secs(7200)),
+            ("500ms", Duration::from_millis(500)),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_request_timeout(text), Ok(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn request_timeout_rejects_bad_durations() {
+        for text in ["", "s", "30x", "1.5s", "-1s", "10 s"] {
+            assert!(parse_request_timeout(text).is_err(), "{text}");
+        }
     }
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use crate::cli::{ExplainArgs, Output};
 use crate::diagnostics;
-use crate::input;
+use crate::input::{self, NamespaceScope};
 use crate::output;
 use crate::report::Report;
 use crate::table;
@@ -16,18 +16,25 @@ const EXIT_INADMISSIBLE: u8 = 1;
 /// Loads the input, explains every workload and prints the result.
 pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     let version = input::kueue_version(&args.kueue_version)?;
-    let default_namespace = args.namespace.as_deref().unwrap_or("default");
-    let snapshot = input::load(&args.files, args.config.as_deref(), default_namespace)?;
+    let (snapshot, namespace) = if args.files.is_empty() {
+        let scope = match (&args.namespace, args.all_namespaces) {
+            (_, true) => NamespaceScope::All,
+            (Some(namespace), false) => NamespaceScope::Named(namespace),
+            (None, false) => NamespaceScope::Context,
+        };
+        input::load_cluster(&args.cluster, args.config.as_deref(), &scope)?
+    } else {
+        let default_namespace = args.namespace.as_deref().unwrap_or("default");
+        let snapshot = input::load(&args.files, args.config.as_deref(), default_namespace)?;
+        let namespace = args.namespace.clone().filter(|_| !args.all_namespaces);
+        (snapshot, namespace)
+    };
     validate::check_configuration(&snapshot, version)?;
     for loaded in &snapshot.workloads {
         validate::check(loaded)?;
     }
 
-    let namespace = if args.all_namespaces {
-        None
-    } else {
-        args.namespace.as_deref()
-    };
+    let namespace = namespace.as_deref();
     let report = Report::build(&snapshot, version, namespace);
     if report.workloads.is_empty() {
         match namespace {

@@ -1,8 +1,11 @@
-//! The input every command reads: the `-f` files, the `--config` file and the Kueue release.
+//! The input every command reads: the `-f` files or the live cluster, the `--config` file and
+//! the Kueue release.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use kubectl_kueue_dra::cli::ClusterArgs;
+use kueue_dra_cluster::live::{Cluster, ConnectOptions, DEFAULT_PAGE_SIZE, ReadOptions};
 use kueue_dra_cluster::{Loader, Snapshot};
 
 use crate::diagnostics;
@@ -26,6 +29,60 @@ pub(crate) fn load(
     for path in files {
         loader.add_path(path)?;
     }
+    finish(loader)
+}
+
+/// The namespaces to read from the live cluster.
+pub(crate) enum NamespaceScope<'a> {
+    /// `-A`: every namespace.
+    All,
+    /// `-n`: this one.
+    Named(&'a str),
+    /// Neither: the context's namespace, as kubectl does.
+    Context,
+}
+
+/// Reads the live cluster and the `--config` file. Returns the snapshot and the namespace
+/// read, `None` for every namespace.
+pub(crate) fn load_cluster(
+    args: &ClusterArgs,
+    config: Option<&Path>,
+    scope: &NamespaceScope<'_>,
+) -> anyhow::Result<(Snapshot, Option<String>)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the runtime for the cluster client")?;
+    let connect = ConnectOptions {
+        kubeconfig: args.kubeconfig.clone(),
+        context: args.context.clone(),
+        request_timeout: Some(args.request_timeout).filter(|timeout| !timeout.is_zero()),
+    };
+
+    runtime.block_on(async {
+        let cluster = Cluster::connect(&connect).await?;
+        let namespace = match scope {
+            NamespaceScope::All => None,
+            NamespaceScope::Named(namespace) => Some((*namespace).to_owned()),
+            NamespaceScope::Context => Some(cluster.namespace().to_owned()),
+        };
+
+        let mut loader = Loader::new(namespace.as_deref().unwrap_or("default"));
+        if let Some(config) = config {
+            loader.set_configuration_file(config)?;
+        }
+        let read = ReadOptions {
+            namespace: namespace.clone(),
+            kueue_namespace: args.kueue_namespace.clone(),
+            page_size: DEFAULT_PAGE_SIZE,
+        };
+        cluster.read_into(&mut loader, &read).await?;
+        Ok((finish(loader)?, namespace))
+    })
+}
+
+/// Finishes loading and prints the loader's warnings.
+fn finish(loader: Loader) -> anyhow::Result<Snapshot> {
     let snapshot = loader.finish()?;
     for warning in &snapshot.warnings {
         diagnostics::warning(warning);

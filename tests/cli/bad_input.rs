@@ -99,11 +99,21 @@ fn missing_file_is_named() {
 }
 
 #[test]
-fn explain_without_input_is_a_usage_error() {
-    let output = run(&["explain"]);
+fn missing_kubeconfig_is_reported() {
+    // Without -f, explain reads the cluster. The named kubeconfig does not exist, and the
+    // plugin then stops without reading any other kubeconfig or contacting any server.
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let kubeconfig = directory.path().join("no-such-kubeconfig");
+    let kubeconfig = kubeconfig.to_str().expect("a UTF-8 path");
+
+    let output = run(&["explain", "--kubeconfig", kubeconfig]);
+
     assert_eq!(output.code, Some(2));
+    assert_eq!(output.stdout, "");
     assert!(
-        output.stderr.contains("--filename <PATH>"),
+        output.stderr.starts_with(&format!(
+            "error: cannot load the kubeconfig `{kubeconfig}`: "
+        )),
         "stderr: {}",
         output.stderr
     );

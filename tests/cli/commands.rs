@@ -46,7 +46,7 @@ fn help_is_written_for_kubectl() {
     assert!(
         output
             .stdout
-            .contains("Usage: kubectl kueue-dra explain [OPTIONS] --filename <PATH>"),
+            .contains("Usage: kubectl kueue-dra explain [OPTIONS]"),
         "{}",
         output.stdout
     );

@@ -11,5 +11,6 @@ mod harness;
 mod input;
 mod krew;
 mod kubectl;
+mod live;
 mod real_manifests;
 mod releases;

@@ -2,8 +2,8 @@
 //! would turn into Workloads), the Kueue `Configuration`, DeviceClasses, ResourceClaimTemplates,
 //! queues and the rest.
 //!
-//! This is the only crate of the workspace that does I/O. Today it reads files (the plugin's
-//! `-f` input); reading a live cluster comes next. Objects are normalized the way the
+//! This is the only crate of the workspace that does I/O. It reads files (the plugin's `-f`
+//! input) and, with the `client` feature, a live cluster through kube's client ([`live`]). Objects are normalized the way the
 //! apiserver would store them before Kueue reads them: DRA request defaults are applied, Pod
 //! limits are copied into missing requests, and v1beta1 Kueue objects are converted to v1beta2.
 //!
@@ -39,6 +39,8 @@
 mod apiserver;
 mod documents;
 mod error;
+#[cfg(feature = "client")]
+pub mod live;
 mod loader;
 mod origin;
 mod workloads;

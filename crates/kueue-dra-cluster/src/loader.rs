@@ -23,7 +23,7 @@ use crate::origin::{ObjectRef, Origin};
 use crate::workloads;
 
 /// The name of the ConfigMap that contains Kueue's Configuration in a real installation.
-const KUEUE_CONFIG_MAP: &str = "kueue-manager-config";
+pub(crate) const KUEUE_CONFIG_MAP: &str = "kueue-manager-config";
 
 /// The ConfigMap key whose value is the Configuration document.
 const KUEUE_CONFIG_KEY: &str = "controller_manager_config.yaml";

@@ -1,0 +1,647 @@
+//! `explain` against a live cluster: an in-process fake apiserver over real HTTP on
+//! 127.0.0.1, and a kubeconfig file in a temporary directory that points at it.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::TcpListener as StdTcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use axum::Json;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+use crate::harness::{self, Output, json};
+
+/// A failure the fake apiserver returns for one resource, once.
+#[derive(Clone, Copy, Debug)]
+enum Fault {
+    /// The next request for the resource gets this status.
+    Status(u16),
+    /// The next request with a `continue` token gets 410 Gone, as when the token expired.
+    GoneOnContinue,
+}
+
+/// One request the fake apiserver received.
+#[derive(Clone, Debug)]
+struct Request {
+    method: Method,
+    path: String,
+    query: HashMap<String, String>,
+}
+
+/// What the fake apiserver serves, and what it was asked.
+#[derive(Default)]
+struct Cluster {
+    objects: Vec<Value>,
+    /// Resources (plurals) that always return 403 Forbidden.
+    forbidden: HashSet<String>,
+    /// Faults per resource (plural), returned in order.
+    faults: HashMap<String, VecDeque<Fault>>,
+    /// Whether the `kueue.x-k8s.io` group is served.
+    kueue_installed: bool,
+    /// The maximum number of items in one page, whatever the client's `limit`, because an
+    /// apiserver may return fewer items than requested.
+    max_page: usize,
+    requests: Vec<Request>,
+}
+
+type Shared = Arc<Mutex<Cluster>>;
+
+/// A fake apiserver listening on 127.0.0.1, stopped when dropped.
+struct FakeApiserver {
+    cluster: Shared,
+    url: String,
+    /// Keeps the server's threads alive.
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl FakeApiserver {
+    fn start(cluster: Cluster) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("the runtime starts");
+        let cluster = Arc::new(Mutex::new(cluster));
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("a port on 127.0.0.1 is free");
+        let url = format!(
+            "http://{}",
+            listener.local_addr().expect("the listener has an address")
+        );
+        let router = Router::new()
+            .fallback(serve)
+            .with_state(Arc::clone(&cluster));
+        runtime.spawn(async move { axum::serve(listener, router).await });
+        Self {
+            cluster,
+            url,
+            _runtime: runtime,
+        }
+    }
+
+    fn requests(&self) -> Vec<Request> {
+        lock(&self.cluster).requests.clone()
+    }
+
+    /// Returns the requests for one resource, such as `workloads`.
+    fn requests_for(&self, plural: &str) -> Vec<Request> {
+        self.requests()
+            .into_iter()
+            .filter(|request| request.path.ends_with(&format!("/{plural}")))
+            .collect()
+    }
+}
+
+fn lock(cluster: &Shared) -> std::sync::MutexGuard<'_, Cluster> {
+    cluster.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Serves every request as an apiserver would: a list, one object, or a `Status`.
+async fn serve(State(cluster): State<Shared>, method: Method, uri: Uri) -> Response {
+    let query: HashMap<String, String> = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(key, value)| (key.to_owned(), value.to_owned()))
+        .collect();
+    let mut cluster = lock(&cluster);
+    cluster.requests.push(Request {
+        method: method.clone(),
+        path: uri.path().to_owned(),
+        query: query.clone(),
+    });
+    if method != Method::GET {
+        return status(405, "MethodNotAllowed", "the fake apiserver only reads");
+    }
+
+    let Some(target) = Target::parse(uri.path()) else {
+        return status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        );
+    };
+    if target.group_version.starts_with("kueue.x-k8s.io/") && !cluster.kueue_installed {
+        return status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        );
+    }
+    if cluster.forbidden.contains(&target.plural) {
+        let message = format!("{} is forbidden: User cannot list resource", target.plural);
+        return status(403, "Forbidden", &message);
+    }
+
+    let has_continue = query.contains_key("continue");
+    if let Some(faults) = cluster.faults.get_mut(&target.plural) {
+        match faults.front().copied() {
+            Some(Fault::Status(code)) => {
+                faults.pop_front();
+                return status(code, "InternalError", "injected by the test");
+            }
+            Some(Fault::GoneOnContinue) if has_continue => {
+                faults.pop_front();
+                return status(410, "Expired", "the provided continue parameter is too old");
+            }
+            _ => {}
+        }
+    }
+
+    let matching: Vec<Value> = cluster
+        .objects
+        .iter()
+        .filter(|object| target.matches(object))
+        .cloned()
+        .collect();
+    if target.name.is_some() {
+        return match matching.into_iter().next() {
+            Some(object) => Json(object).into_response(),
+            None => status(404, "NotFound", "not found"),
+        };
+    }
+
+    let start: usize = query
+        .get("continue")
+        .map_or(0, |token| token.parse().expect("the token is ours"));
+    let limit: usize = query.get("limit").map_or(usize::MAX, |limit| {
+        limit.parse().expect("limit is a number")
+    });
+    let end = matching.len().min(start + limit.min(cluster.max_page));
+    let continue_token = if end < matching.len() {
+        end.to_string()
+    } else {
+        String::new()
+    };
+    let items: Vec<Value> = matching[start..end]
+        .iter()
+        .cloned()
+        .map(strip_type)
+        .collect();
+    Json(json!({
+        "apiVersion": target.group_version,
+        "kind": "List",
+        "metadata": {"resourceVersion": "1", "continue": continue_token},
+        "items": items,
+    }))
+    .into_response()
+}
+
+/// Builds a Kubernetes `Status` error response.
+fn status(code: u16, reason: &str, message: &str) -> Response {
+    let body = json!({
+        "apiVersion": "v1",
+        "kind": "Status",
+        "status": "Failure",
+        "message": message,
+        "reason": reason,
+        "code": code,
+    });
+    let code = StatusCode::from_u16(code).expect("a valid status code");
+    (code, Json(body)).into_response()
+}
+
+/// List items carry no `apiVersion` or `kind`, as in a real list response.
+fn strip_type(mut object: Value) -> Value {
+    if let Some(fields) = object.as_object_mut() {
+        fields.remove("apiVersion");
+        fields.remove("kind");
+    }
+    object
+}
+
+/// The resource a request path names.
+struct Target {
+    group_version: String,
+    namespace: Option<String>,
+    plural: String,
+    name: Option<String>,
+}
+
+impl Target {
+    /// Parses `/api/v1/...` or `/apis/<group>/<version>/...`.
+    fn parse(path: &str) -> Option<Self> {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let (group_version, rest) = match segments.as_slice() {
+            ["api", version, rest @ ..] => ((*version).to_owned(), rest),
+            ["apis", group, version, rest @ ..] => (format!("{group}/{version}"), rest),
+            _ => return None,
+        };
+        let (namespace, rest) = match rest {
+            ["namespaces", namespace, rest @ ..] if !rest.is_empty() => {
+                (Some((*namespace).to_owned()), rest)
+            }
+            _ => (None, rest),
+        };
+        let (plural, name) = match rest {
+            [plural] => ((*plural).to_owned(), None),
+            [plural, name] => ((*plural).to_owned(), Some((*name).to_owned())),
+            _ => return None,
+        };
+        Some(Self {
+            group_version,
+            namespace,
+            plural,
+            name,
+        })
+    }
+
+    fn matches(&self, object: &Value) -> bool {
+        let metadata = &object["metadata"];
+        object["apiVersion"] == self.group_version.as_str()
+            && plural(object["kind"].as_str().unwrap_or_default()) == self.plural
+            && self
+                .namespace
+                .as_ref()
+                .is_none_or(|namespace| metadata["namespace"] == namespace.as_str())
+            && self
+                .name
+                .as_ref()
+                .is_none_or(|name| metadata["name"] == name.as_str())
+    }
+}
+
+/// Returns the resource name of a kind, as the apiserver spells the kinds these tests serve.
+fn plural(kind: &str) -> String {
+    let lower = kind.to_lowercase();
+    if lower.ends_with('s') {
+        format!("{lower}es")
+    } else {
+        format!("{lower}s")
+    }
+}
+
+/// A temporary directory with a kubeconfig whose context `fake` points at `server`.
+struct Kubeconfig {
+    dir: TempDir,
+}
+
+impl Kubeconfig {
+    fn new(server: &str) -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let text = format!(
+            "\
+apiVersion: v1
+kind: Config
+clusters:
+- name: fake
+  cluster:
+    server: {server}
+contexts:
+- name: fake
+  context:
+    cluster: fake
+    user: fake
+    namespace: default
+current-context: fake
+users:
+- name: fake
+  user:
+    token: test-token
+"
+        );
+        std::fs::write(dir.path().join("config"), text).expect("the kubeconfig is written");
+        Self { dir }
+    }
+
+    fn path(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+}
+
+/// Runs the plugin against `kubeconfig`, passed both as `--kubeconfig` and as `KUBECONFIG`,
+/// with `HOME` in the temporary directory so that no other kubeconfig can be read.
+fn run_live(kubeconfig: &Kubeconfig, args: &[&str]) -> Output {
+    let path = kubeconfig.path();
+    let mut command = Command::new(harness::binary());
+    command
+        .args(args)
+        .arg("--kubeconfig")
+        .arg(&path)
+        .current_dir(harness::repo_root())
+        .env("NO_COLOR", "1")
+        .env("KUBECONFIG", &path)
+        .env("HOME", kubeconfig.dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    harness::wait(command, None)
+}
+
+/// Reads every YAML document of a file under `examples/`.
+fn example_documents(path: &str) -> Vec<Value> {
+    let text = std::fs::read_to_string(harness::repo_root().join(path)).expect("the example");
+    text.split("\n---\n")
+        .map(|document| serde_saphyr::from_str(document).expect("the example is YAML"))
+        .collect()
+}
+
+/// The resource-claim-template example as a cluster stores it: the Configuration in Kueue's
+/// ConfigMap, and the Job replaced by the Workload Kueue creates for it.
+fn template_example_objects() -> Vec<Value> {
+    let directory = Path::new("examples/resource-claim-template");
+    let configuration =
+        std::fs::read_to_string(harness::repo_root().join(directory.join("configuration.yaml")))
+            .expect("the example Configuration");
+    let mut objects = vec![json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"namespace": "kueue-system", "name": "kueue-manager-config"},
+        "data": {"controller_manager_config.yaml": configuration},
+    })];
+
+    for file in ["deviceclass.yaml", "job.yaml", "queues.yaml"] {
+        for object in example_documents(&directory.join(file).display().to_string()) {
+            if object["kind"] == "Job" {
+                objects.push(workload_for_job(&object));
+            } else {
+                objects.push(object);
+            }
+        }
+    }
+    objects
+}
+
+/// Builds the Workload that Kueue's Job integration creates for `job`, without the hash suffix.
+fn workload_for_job(job: &Value) -> Value {
+    let name = job["metadata"]["name"]
+        .as_str()
+        .expect("the Job has a name");
+    json!({
+        "apiVersion": "kueue.x-k8s.io/v1beta2",
+        "kind": "Workload",
+        "metadata": {"namespace": job["metadata"]["namespace"], "name": format!("job-{name}")},
+        "spec": {
+            "queueName": job["metadata"]["labels"]["kueue.x-k8s.io/queue-name"],
+            "podSets": [{
+                "name": "main",
+                "count": job["spec"]["parallelism"],
+                "template": job["spec"]["template"],
+            }],
+        },
+    })
+}
+
+/// Builds a Workload in `default` with one pod set of one pod and nothing to charge.
+fn small_workload(name: &str) -> Value {
+    json!({
+        "apiVersion": "kueue.x-k8s.io/v1beta2",
+        "kind": "Workload",
+        "metadata": {"namespace": "default", "name": name},
+        "spec": {
+            "queueName": "user-queue",
+            "podSets": [{
+                "name": "main",
+                "count": 1,
+                "template": {"spec": {"containers": [{"name": "main", "image": "busybox"}]}},
+            }],
+        },
+    })
+}
+
+fn cluster_with(objects: Vec<Value>) -> Cluster {
+    Cluster {
+        objects,
+        kueue_installed: true,
+        max_page: usize::MAX,
+        ..Cluster::default()
+    }
+}
+
+fn workload_names(document: &Value) -> Vec<String> {
+    document["workloads"]
+        .as_array()
+        .expect("workloads is a list")
+        .iter()
+        .map(|workload| workload["name"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn assert_only_reads(server: &FakeApiserver) {
+    for request in server.requests() {
+        assert_eq!(request.method, Method::GET, "{request:?}");
+    }
+}
+
+#[test]
+fn live_example_matches_files() {
+    let server = FakeApiserver::start(cluster_with(template_example_objects()));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let live = run_live(&kubeconfig, &["explain", "-o", "json"]);
+    let files = harness::run(&[
+        "explain",
+        "-f",
+        "examples/resource-claim-template",
+        "-o",
+        "json",
+    ]);
+
+    assert_eq!(live.code, Some(0), "stderr: {}", live.stderr);
+    assert_eq!(live.stderr, "");
+    let mut live = json(&live);
+    let mut files = json(&files);
+    for document in [&mut live, &mut files] {
+        for workload in document["workloads"].as_array_mut().expect("a list") {
+            workload
+                .as_object_mut()
+                .expect("an object")
+                .remove("source");
+        }
+    }
+    assert_eq!(live, files);
+    assert_only_reads(&server);
+}
+
+#[test]
+fn lists_span_several_pages() {
+    let names = ["a", "b", "c", "d", "e"];
+    let cluster = Cluster {
+        max_page: 2,
+        ..cluster_with(names.iter().map(|name| small_workload(name)).collect())
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(workload_names(&json(&output)), names);
+    let pages = server.requests_for("workloads");
+    let tokens: Vec<Option<&str>> = pages
+        .iter()
+        .map(|request| request.query.get("continue").map(String::as_str))
+        .collect();
+    assert_eq!(tokens, [None, Some("2"), Some("4")]);
+    for page in &pages {
+        assert_eq!(
+            page.path,
+            "/apis/kueue.x-k8s.io/v1beta2/namespaces/default/workloads"
+        );
+        assert_eq!(page.query.get("limit").map(String::as_str), Some("500"));
+    }
+    assert_only_reads(&server);
+}
+
+#[test]
+fn all_namespaces_lists_cluster_wide() {
+    let server = FakeApiserver::start(cluster_with(vec![small_workload("a")]));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "-A", "-o", "json"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    let pages = server.requests_for("workloads");
+    assert_eq!(pages.len(), 1, "{pages:?}");
+    assert_eq!(pages[0].path, "/apis/kueue.x-k8s.io/v1beta2/workloads");
+}
+
+#[test]
+fn forbidden_kind_is_a_warning() {
+    let cluster = Cluster {
+        forbidden: HashSet::from(["resourceslices".to_owned()]),
+        ..cluster_with(template_example_objects())
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert!(
+        output.stdout.contains("job-sample-dra-rct-job"),
+        "{}",
+        output.stdout
+    );
+    assert!(output.stderr.contains("ResourceSlice"), "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("`get,list` on `resourceslices.resource.k8s.io`"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn missing_kueue_is_an_error() {
+    let cluster = Cluster {
+        kueue_installed: false,
+        ..cluster_with(Vec::new())
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain"]);
+
+    assert_eq!(output.code, Some(2), "stderr: {}", output.stderr);
+    assert_eq!(output.stdout, "");
+    assert!(
+        output.stderr.contains("Kueue's CRDs are not installed"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("context `fake`"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn unreachable_server_names_context() {
+    // A port that was bound and closed on 127.0.0.1: connecting to it is refused.
+    let closed = StdTcpListener::bind("127.0.0.1:0").expect("a free port");
+    let url = format!("http://{}", closed.local_addr().expect("an address"));
+    drop(closed);
+    let kubeconfig = Kubeconfig::new(&url);
+
+    let output = run_live(&kubeconfig, &["explain"]);
+
+    assert_eq!(output.code, Some(2), "stderr: {}", output.stderr);
+    assert_eq!(output.stdout, "");
+    assert!(
+        output.stderr.contains("context `fake`"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains(&url), "{}", output.stderr);
+}
+
+#[test]
+fn expired_continue_restarts_list() {
+    let names = ["a", "b", "c"];
+    let cluster = Cluster {
+        max_page: 2,
+        faults: HashMap::from([(
+            "workloads".to_owned(),
+            VecDeque::from([Fault::GoneOnContinue]),
+        )]),
+        ..cluster_with(names.iter().map(|name| small_workload(name)).collect())
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(workload_names(&json(&output)), names);
+    let tokens: Vec<Option<String>> = server
+        .requests_for("workloads")
+        .into_iter()
+        .map(|request| request.query.get("continue").cloned())
+        .collect();
+    let two = Some("2".to_owned());
+    assert_eq!(tokens, [None, two.clone(), None, two]);
+}
+
+#[test]
+fn throttled_list_is_retried() {
+    let cluster = Cluster {
+        faults: HashMap::from([(
+            "workloads".to_owned(),
+            VecDeque::from([Fault::Status(429), Fault::Status(503)]),
+        )]),
+        ..cluster_with(vec![small_workload("a")])
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(workload_names(&json(&output)), ["a"]);
+    assert_eq!(server.requests_for("workloads").len(), 3);
+}
+
+#[test]
+fn persistent_server_error_names_kind() {
+    let cluster = Cluster {
+        faults: HashMap::from([(
+            "deviceclasses".to_owned(),
+            VecDeque::from([Fault::Status(500); 4]),
+        )]),
+        ..cluster_with(vec![small_workload("a")])
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain"]);
+
+    assert_eq!(output.code, Some(2), "stderr: {}", output.stderr);
+    assert!(
+        output.stderr.contains("deviceclasses.resource.k8s.io"),
+        "{}",
+        output.stderr
+    );
+    // The first request and three retries.
+    assert_eq!(server.requests_for("deviceclasses").len(), 4);
+}
