@@ -42,8 +42,9 @@ struct Cluster {
     forbidden: HashSet<String>,
     /// Faults per resource (plural), returned in order.
     faults: HashMap<String, VecDeque<Fault>>,
-    /// Whether the `kueue.x-k8s.io` group is served.
-    kueue_installed: bool,
+    /// API groups the apiserver does not serve, such as `kueue.x-k8s.io` before Kueue is
+    /// installed.
+    missing_groups: HashSet<String>,
     /// The maximum number of items in one page, whatever the client's `limit`, because an
     /// apiserver may return fewer items than requested.
     max_page: usize,
@@ -129,7 +130,11 @@ async fn serve(State(cluster): State<Shared>, method: Method, uri: Uri) -> Respo
             "the server could not find the requested resource",
         );
     };
-    if target.group_version.starts_with("kueue.x-k8s.io/") && !cluster.kueue_installed {
+    let group = target
+        .group_version
+        .rsplit_once('/')
+        .map_or("", |(group, _)| group);
+    if cluster.missing_groups.contains(group) {
         return status(
             404,
             "NotFound",
@@ -410,7 +415,6 @@ fn small_workload(name: &str) -> Value {
 fn cluster_with(objects: Vec<Value>) -> Cluster {
     Cluster {
         objects,
-        kueue_installed: true,
         max_page: usize::MAX,
         ..Cluster::default()
     }
@@ -505,6 +509,53 @@ fn all_namespaces_lists_cluster_wide() {
 }
 
 #[test]
+fn namespace_flag_limits_namespaced_lists() {
+    let mut other = small_workload("b");
+    other["metadata"]["namespace"] = json!("team-b");
+    let server = FakeApiserver::start(cluster_with(vec![small_workload("a"), other]));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "-n", "team-b", "-o", "json"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(workload_names(&json(&output)), ["b"]);
+    let workloads = server.requests_for("workloads");
+    assert_eq!(workloads.len(), 1, "{workloads:?}");
+    assert_eq!(
+        workloads[0].path,
+        "/apis/kueue.x-k8s.io/v1beta2/namespaces/team-b/workloads"
+    );
+    let device_classes = server.requests_for("deviceclasses");
+    assert_eq!(device_classes.len(), 1, "{device_classes:?}");
+    assert_eq!(
+        device_classes[0].path,
+        "/apis/resource.k8s.io/v1/deviceclasses"
+    );
+}
+
+#[test]
+fn unserved_dra_group_is_a_warning() {
+    let cluster = Cluster {
+        missing_groups: HashSet::from(["resource.k8s.io".to_owned()]),
+        ..cluster_with(vec![small_workload("a")])
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(workload_names(&json(&output)), ["a"]);
+    assert!(
+        output
+            .stderr
+            .contains("skipped deviceclasses.resource.k8s.io"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
 fn forbidden_kind_is_a_warning() {
     let cluster = Cluster {
         forbidden: HashSet::from(["resourceslices".to_owned()]),
@@ -534,7 +585,7 @@ fn forbidden_kind_is_a_warning() {
 #[test]
 fn missing_kueue_is_an_error() {
     let cluster = Cluster {
-        kueue_installed: false,
+        missing_groups: HashSet::from(["kueue.x-k8s.io".to_owned()]),
         ..cluster_with(Vec::new())
     };
     let server = FakeApiserver::start(cluster);
