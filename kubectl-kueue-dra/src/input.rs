@@ -74,6 +74,7 @@ pub(crate) fn load_cluster(
         let read = ReadOptions {
             namespace: namespace.clone(),
             kueue_namespace: args.kueue_namespace.clone(),
+            read_configuration: config.is_none(),
             page_size: DEFAULT_PAGE_SIZE,
         };
         cluster.read_into(&mut loader, &read).await?;

@@ -556,6 +556,59 @@ fn unserved_dra_group_is_a_warning() {
 }
 
 #[test]
+fn config_flag_replaces_config_map() {
+    let server = FakeApiserver::start(cluster_with(template_example_objects()));
+    let kubeconfig = Kubeconfig::new(&server.url);
+    let config = harness::repo_root().join("examples/resource-claim-template/configuration.yaml");
+    let config = config.to_str().expect("a UTF-8 path");
+
+    let output = run_live(&kubeconfig, &["explain", "--config", config]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(output.stderr, "");
+    assert!(
+        output.stdout.contains("example.com/gpu=3"),
+        "{}",
+        output.stdout
+    );
+    assert_eq!(
+        server
+            .requests()
+            .iter()
+            .filter(|request| request.path.contains("/configmaps/"))
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn forbidden_config_map_is_a_warning() {
+    let cluster = Cluster {
+        forbidden: HashSet::from(["configmaps".to_owned()]),
+        ..cluster_with(vec![small_workload("a")])
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(workload_names(&json(&output)), ["a"]);
+    assert!(
+        output
+            .stderr
+            .contains("ConfigMap kueue-system/kueue-manager-config: 403 Forbidden"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("verb `get` on `configmaps`"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
 fn forbidden_kind_is_a_warning() {
     let cluster = Cluster {
         forbidden: HashSet::from(["resourceslices".to_owned()]),

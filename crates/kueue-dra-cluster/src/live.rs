@@ -48,6 +48,9 @@ pub struct ReadOptions {
     pub namespace: Option<String>,
     /// The namespace of Kueue's `kueue-manager-config` ConfigMap, `kueue-system` by default.
     pub kueue_namespace: String,
+    /// Whether to get Kueue's ConfigMap; false when the Configuration comes from elsewhere,
+    /// such as the plugin's `--config`.
+    pub read_configuration: bool,
     /// The `limit` of each list request.
     pub page_size: u32,
 }
@@ -324,7 +327,15 @@ impl Cluster {
         options: &ReadOptions,
     ) -> Result<(), LiveError> {
         let lists = join_all(KINDS.iter().map(|kind| self.list_all(kind, options)));
-        let config_map = self.get_config_map(&options.kueue_namespace);
+        let config_map = async {
+            if options.read_configuration {
+                self.get_config_map(&options.kueue_namespace)
+                    .await
+                    .map(Some)
+            } else {
+                Ok(None)
+            }
+        };
         let (lists, config_map) = futures::join!(lists, config_map);
 
         // Report an unreachable server first: every request fails the same way then.
@@ -356,17 +367,18 @@ impl Cluster {
         }
 
         match config_map? {
-            Fetched::Objects(object) => {
+            None => {}
+            Some(Fetched::Objects(object)) => {
                 let origin = self.origin(&CONFIG_MAP, None);
                 loader.add_value(origin, object)?;
             }
-            Fetched::Forbidden => loader.add_warning(format!(
+            Some(Fetched::Forbidden) => loader.add_warning(format!(
                 "context `{}`: cannot get ConfigMap {}/{KUEUE_CONFIG_MAP}: 403 Forbidden; \
                  Kueue's default Configuration is used; grant the credentials an RBAC rule with \
                  verb `get` on `configmaps` in namespace `{}`, or pass --config",
                 self.context, options.kueue_namespace, options.kueue_namespace
             )),
-            Fetched::NotFound => loader.add_warning(format!(
+            Some(Fetched::NotFound) => loader.add_warning(format!(
                 "context `{}`: ConfigMap {}/{KUEUE_CONFIG_MAP} not found: Kueue's default \
                  Configuration is used; pass --kueue-namespace if Kueue is installed elsewhere",
                 self.context, options.kueue_namespace
