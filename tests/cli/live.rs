@@ -617,13 +617,17 @@ fn forbidden_kind_is_a_warning() {
     let server = FakeApiserver::start(cluster);
     let kubeconfig = Kubeconfig::new(&server.url);
 
-    let output = run_live(&kubeconfig, &["explain"]);
+    let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
 
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
-    assert!(
-        output.stdout.contains("job-sample-dra-rct-job"),
-        "{}",
-        output.stdout
+    let document = json(&output);
+    assert_eq!(workload_names(&document), ["job-sample-dra-rct-job"]);
+    assert_eq!(
+        document["workloads"][0]["notes"],
+        json!([
+            "the credentials may not list resourceslices.resource.k8s.io in context `fake`, \
+             so this explanation may be partial"
+        ])
     );
     assert!(output.stderr.contains("ResourceSlice"), "{}", output.stderr);
     assert!(

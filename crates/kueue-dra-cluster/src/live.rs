@@ -350,7 +350,15 @@ impl Cluster {
         for (kind, result) in results {
             match result? {
                 Fetched::Objects(items) => self.add_items(loader, kind, items)?,
-                Fetched::Forbidden => loader.add_warning(self.forbidden_warning(kind)),
+                Fetched::Forbidden => {
+                    loader.add_warning(self.forbidden_warning(kind));
+                    loader.add_workload_note(format!(
+                        "the credentials may not list {} in context `{}`, so this explanation \
+                         may be partial",
+                        kind.resource(),
+                        self.context
+                    ));
+                }
                 Fetched::NotFound if kind.group == KUEUE_GROUP => {
                     return Err(LiveError::KueueNotInstalled {
                         context: self.context.clone(),

@@ -136,6 +136,8 @@ pub struct Loader {
     limit_ranges: Collection<LimitRange>,
     runtime_classes: Collection<RuntimeClass>,
     warnings: Vec<String>,
+    /// Notes added to every Workload, such as a kind that could not be read.
+    workload_notes: Vec<String>,
 }
 
 impl Loader {
@@ -159,6 +161,7 @@ impl Loader {
             limit_ranges: Collection::default(),
             runtime_classes: Collection::default(),
             warnings: Vec::new(),
+            workload_notes: Vec::new(),
         }
     }
 
@@ -208,6 +211,12 @@ impl Loader {
         self.warnings.push(warning);
     }
 
+    /// Adds a note to every Workload's explanation, such as a kind that could not be read,
+    /// which leaves each explanation partial.
+    pub fn add_workload_note(&mut self, note: String) {
+        self.workload_notes.push(note);
+    }
+
     /// Reads the Configuration named by `--config`: a Configuration document or the
     /// `kueue-manager-config` ConfigMap. It takes the place of any Configuration in the other
     /// inputs.
@@ -246,6 +255,7 @@ impl Loader {
         let mut workloads = self.workloads.into_items();
         for loaded in &mut workloads {
             loaded.notes.extend(management_notes(loaded, effective));
+            loaded.notes.extend(self.workload_notes.iter().cloned());
         }
 
         Ok(Snapshot {
