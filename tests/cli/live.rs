@@ -24,6 +24,8 @@ enum Fault {
     Status(u16),
     /// The next request with a `continue` token gets 410 Gone, as when the token expired.
     GoneOnContinue,
+    /// The next request gets no response for a minute.
+    Hang,
 }
 
 /// One request the fake apiserver received.
@@ -106,6 +108,31 @@ fn lock(cluster: &Shared) -> std::sync::MutexGuard<'_, Cluster> {
 
 /// Serves every request as an apiserver would: a list, one object, or a `Status`.
 async fn serve(State(cluster): State<Shared>, method: Method, uri: Uri) -> Response {
+    if take_hang(&cluster, &uri) {
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        return status(504, "Timeout", "the fake apiserver hung");
+    }
+    respond(&cluster, method, &uri)
+}
+
+/// Removes a [`Fault::Hang`] for the requested resource, if it is the next fault.
+fn take_hang(cluster: &Shared, uri: &Uri) -> bool {
+    let Some(target) = Target::parse(uri.path()) else {
+        return false;
+    };
+    let mut cluster = lock(cluster);
+    let Some(faults) = cluster.faults.get_mut(&target.plural) else {
+        return false;
+    };
+    let hang = matches!(faults.front(), Some(Fault::Hang));
+    if hang {
+        faults.pop_front();
+    }
+    hang
+}
+
+/// Records a request and builds its response.
+fn respond(cluster: &Shared, method: Method, uri: &Uri) -> Response {
     let query: HashMap<String, String> = uri
         .query()
         .unwrap_or_default()
@@ -113,13 +140,14 @@ async fn serve(State(cluster): State<Shared>, method: Method, uri: Uri) -> Respo
         .filter_map(|pair| pair.split_once('='))
         .map(|(key, value)| (key.to_owned(), value.to_owned()))
         .collect();
-    let mut cluster = lock(&cluster);
+    let mut cluster = lock(cluster);
+    let is_get = method == Method::GET;
     cluster.requests.push(Request {
-        method: method.clone(),
+        method,
         path: uri.path().to_owned(),
         query: query.clone(),
     });
-    if method != Method::GET {
+    if !is_get {
         return status(405, "MethodNotAllowed", "the fake apiserver only reads");
     }
 
@@ -728,6 +756,26 @@ fn throttled_list_is_retried() {
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
     assert_eq!(workload_names(&json(&output)), ["a"]);
     assert_eq!(server.requests_for("workloads").len(), 3);
+}
+
+#[test]
+fn slow_request_times_out() {
+    let cluster = Cluster {
+        faults: HashMap::from([("cohorts".to_owned(), VecDeque::from([Fault::Hang]))]),
+        ..cluster_with(vec![small_workload("a")])
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "--request-timeout", "300ms"]);
+
+    assert_eq!(output.code, Some(2), "stderr: {}", output.stderr);
+    assert!(
+        output.stderr.contains("cohorts.kueue.x-k8s.io"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("timed out"), "{}", output.stderr);
 }
 
 #[test]

@@ -98,7 +98,7 @@ pub enum LiveError {
         source: kube::Error,
     },
 
-    /// The apiserver did not answer: connection refused, a DNS failure or a timeout.
+    /// No response arrived: connection refused, a DNS failure or a connection timeout.
     #[error(
         "cannot reach the apiserver of context `{context}` at {server}: check that the cluster \
          is running and that --context names the right one"
@@ -275,10 +275,10 @@ impl Cluster {
         // kube 5's default policy retries 429, 503 and 504 up to 15 times, with backoffs of up
         // to 1000 s. This reader retries on its own instead, at most `MAX_RETRIES` times.
         config.default_retry = false;
+        // Each whole request is bounded in `send`, which reports a timeout as such. Only the
+        // connection gets its own limit, so that an unanswered dial fails as unreachable.
         if let Some(timeout) = options.request_timeout {
             config.connect_timeout = Some(timeout);
-            config.read_timeout = Some(timeout);
-            config.write_timeout = Some(timeout);
         }
 
         let server = config.cluster_url.to_string();
