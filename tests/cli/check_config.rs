@@ -173,7 +173,7 @@ spec:
 }
 
 #[test]
-fn unmapped_class_used_by_a_template_is_an_error() {
+fn unmapped_template_class_is_error() {
     let template = "\
 apiVersion: resource.k8s.io/v1
 kind: ResourceClaimTemplate
@@ -344,7 +344,7 @@ fn extended_resource_checks_follow_the_release_gates() {
 }
 
 #[test]
-fn extended_resource_named_like_its_mapping_is_no_collision() {
+fn same_name_mapping_no_collision() {
     let class = format!("{GPU_CLASS}spec:\n  extendedResourceName: example.com/gpu\n");
     let pod = "\
 apiVersion: v1

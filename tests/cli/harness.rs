@@ -10,7 +10,7 @@ use std::time::Duration;
 /// hangs, it does not measure speed.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The repository root, where `examples/` and `testdata/` are.
+/// Returns the repository root, where `examples/` and `testdata/` are.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

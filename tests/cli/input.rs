@@ -607,7 +607,7 @@ status:
 }
 
 #[test]
-fn limit_range_defaults_and_runtime_class_overhead_are_charged() {
+fn limit_range_and_overhead_charged() {
     let input = "\
 apiVersion: v1
 kind: LimitRange

@@ -6,7 +6,7 @@ use crate::harness::{binary, repo_root, wait};
 
 #[test]
 fn kubectl_finds_the_plugin_by_its_dashed_name() {
-    // Only the binary goes on PATH: cargo's `target/debug` also holds files kubectl would
+    // Only the binary goes on PATH: cargo's `target/debug` also contains files kubectl would
     // list as broken plugins.
     let bin = tempfile::tempdir().expect("a temporary directory");
     std::fs::copy(binary(), bin.path().join("kubectl-kueue_dra")).expect("the binary is copied");

@@ -186,7 +186,7 @@ impl ApiKind {
         }
     }
 
-    /// The resource as RBAC rules and kubectl name it: `workloads.kueue.x-k8s.io`, or
+    /// Returns the resource as RBAC rules and kubectl name it: `workloads.kueue.x-k8s.io`, or
     /// `limitranges` for the core group.
     fn resource(&self) -> String {
         if self.group.is_empty() {
@@ -296,20 +296,20 @@ impl Cluster {
         })
     }
 
-    /// The kubeconfig context in use.
+    /// Returns the kubeconfig context in use.
     #[must_use]
     pub fn context(&self) -> &str {
         &self.context
     }
 
-    /// The server URL of the context.
+    /// Returns the server URL of the context.
     #[must_use]
     pub fn server(&self) -> &str {
         &self.server
     }
 
-    /// The context's namespace, `default` when the context sets none, as kubectl uses it
-    /// without `-n`.
+    /// Returns the context's namespace, or `default` when the context sets none, as kubectl
+    /// uses it without `-n`.
     #[must_use]
     pub fn namespace(&self) -> &str {
         &self.namespace

@@ -62,7 +62,7 @@ pub struct LoadedWorkload {
 pub struct LoadedConfiguration {
     /// The Configuration, converted to v1beta2.
     pub configuration: Configuration,
-    /// Where it was read from.
+    /// The file and document it was read from.
     pub origin: Origin,
     /// The object it was read from: the Configuration itself or its ConfigMap.
     pub object: ObjectRef,

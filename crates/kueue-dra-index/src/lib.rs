@@ -3,7 +3,7 @@
 //! Kueue charges a DRA device under a quota resource found in one of two ways: the
 //! DeviceClass is listed in the Configuration's `resources.deviceClassMappings`, or a
 //! container requests the extended resource named by a DeviceClass's
-//! `spec.extendedResourceName`. [`DeviceClassIndex`] answers both lookups the way Kueue
+//! `spec.extendedResourceName`. [`DeviceClassIndex`] performs both lookups the way Kueue
 //! v0.19.2 does. It is pure: it reads the objects it is given and does no I/O.
 //!
 //! ```

@@ -77,7 +77,7 @@ pub struct Calculator<'a> {
     index: &'a DeviceClassIndex,
     templates: &'a [ResourceClaimTemplate],
     limit_ranges: &'a [LimitRange],
-    /// `None` until the caller sets RuntimeClasses, so that a note can say whether a class
+    /// `None` until the caller sets RuntimeClasses, so that a note can tell whether a class
     /// is missing or none were given.
     runtime_classes: Option<&'a [RuntimeClass]>,
     release: Release,

@@ -25,7 +25,7 @@ pub(crate) struct DraContext<'a> {
     pub rules: Rules,
 }
 
-/// Why a DRA pass rejected a Workload.
+/// The reason a DRA pass rejected a Workload.
 #[derive(Debug)]
 pub(crate) enum DraError {
     /// Field errors, aggregated into the condition message (v0.15.0 and later).
@@ -201,7 +201,7 @@ pub(crate) fn resolve_claim_templates(
     Ok(result)
 }
 
-/// Why counting a claim's devices failed.
+/// The reason counting a claim's devices failed.
 enum CountError {
     /// Field errors relative to the claim.
     Fields(Vec<FieldError>),
@@ -354,7 +354,7 @@ fn count_devices_per_class(
 
 /// Counts devices per DeviceClass as v0.14's `countDevicesPerClass`: no request is
 /// rejected. A request without `exactly`, such as a `firstAvailable` list, names no class
-/// and is skipped; a mode other than ExactCount counts zero devices but still names its
+/// and is skipped. A mode other than ExactCount counts zero devices but still names its
 /// class, which must then be mapped.
 fn count_devices_without_checks(spec: &ResourceClaimSpec) -> ClaimCounts {
     let mut totals: Vec<(String, i64)> = Vec::new();

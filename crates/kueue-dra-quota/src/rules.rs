@@ -3,7 +3,7 @@
 
 use crate::release::Release;
 
-/// How a release treats a device request with `adminAccess: true`
+/// The treatment of a device request with `adminAccess: true`
 /// (`pkg/dra/claims.go`, `countDevicesPerClass`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AdminAccess {
@@ -15,7 +15,7 @@ pub(crate) enum AdminAccess {
     Skip,
 }
 
-/// Which DeviceClass backs an extended resource that several classes declare
+/// The rule that picks the DeviceClass backing an extended resource that several classes declare
 /// (`pkg/dra/extended_resources.go`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ClassChoice {
@@ -25,7 +25,7 @@ pub(crate) enum ClassChoice {
     LatestCreated,
 }
 
-/// How Kueue turns a quantity into the int64 it charges (`pkg/resources`, `ResourceValue`).
+/// The conversion of a quantity into the int64 Kueue charges (`pkg/resources`, `ResourceValue`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ValueClamp {
     /// Up to v0.17: `MilliValue` and `Value`, which wrap beyond int64.
@@ -51,7 +51,7 @@ pub(crate) struct Rules {
     pub reject_missing_exactly: bool,
     /// v0.15.0 to v0.17.8: any selector is rejected with `CEL selectors are not supported`.
     pub reject_selectors: bool,
-    /// How `adminAccess: true` is treated.
+    /// The treatment of `adminAccess: true`.
     pub admin_access: AdminAccess,
     /// From v0.18.3 and v0.19.0: device counts per class saturate at the int64 maximum;
     /// before, they wrap.
@@ -68,19 +68,19 @@ pub(crate) struct Rules {
     /// v0.17: any non-zero extended resource in a container's requests triggers DRA
     /// processing; later only names that a DeviceClass declares.
     pub trigger_on_any_extended_resource: bool,
-    /// Which DeviceClass backs an extended resource.
+    /// The rule that picks the DeviceClass backing an extended resource.
     pub class_choice: ClassChoice,
-    /// From v0.18.6 and v0.19.2: extended resources are aggregated per original name and
-    /// negative requests are dropped; before, per container and by quota key, negative
-    /// requests included.
+    /// Whether extended resources are aggregated per original name with negative requests
+    /// dropped, as from v0.18.6 and v0.19.2. Earlier releases aggregate per container and by
+    /// quota key, negative requests included.
     pub extended_per_name: bool,
-    /// From v0.18.5 and v0.19.1 (`pkg/workload/workload.go`, `totalRequestsFromPodSets`):
-    /// DRA amounts are added as quantities and every per-pod value is floored at zero;
-    /// before, they are added as int64 values that wrap, with no floor.
+    /// Whether DRA amounts are added as quantities and every per-pod value is floored at zero,
+    /// as from v0.18.5 and v0.19.1 (`pkg/workload/workload.go`, `totalRequestsFromPodSets`).
+    /// Earlier releases add int64 values that wrap, with no floor.
     pub quantity_totals: bool,
     /// From v0.18.0: the per-pod values times the pod count saturate; before, they wrap.
     pub saturating_multiply: bool,
-    /// How quantities become int64 values.
+    /// The conversion of quantities into int64 values.
     pub value_clamp: ValueClamp,
     /// From v0.17.7 and v0.18.3 (`pkg/workload/workload.go`, `podSetsCountsAfterReclaim`):
     /// a pod set's reclaimable count is capped at its count; before, the count after reclaim

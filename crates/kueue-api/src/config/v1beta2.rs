@@ -104,7 +104,7 @@ pub struct Configuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admission_fair_sharing: Option<AdmissionFairSharing>,
 
-    /// How Kueue counts resources for quota.
+    /// The settings of how Kueue counts resources for quota.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
 
@@ -205,7 +205,7 @@ pub struct ControllerMetrics {
     )]
     pub custom_labels: Vec<ControllerMetricsCustomLabel>,
 
-    /// Which LocalQueues get metrics.
+    /// The selector of the LocalQueues that get metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_queue_metrics: Option<LocalQueueMetrics>,
 }
@@ -258,7 +258,7 @@ pub enum SourceKind {
     Workload,
 }
 
-/// Which LocalQueues get metrics.
+/// The selector of the LocalQueues that get metrics.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LocalQueueMetrics {
@@ -325,7 +325,7 @@ pub struct WaitForPodsReady {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_admission: Option<bool>,
 
-    /// How evicted workloads are requeued.
+    /// The requeueing policy for evicted workloads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requeuing_strategy: Option<RequeuingStrategy>,
 
@@ -335,11 +335,11 @@ pub struct WaitForPodsReady {
     pub recovery_timeout: Option<Duration>,
 }
 
-/// How workloads evicted by the readiness timeout are requeued.
+/// The requeueing policy for workloads evicted by the readiness timeout.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RequeuingStrategy {
-    /// Which time orders a requeued workload: `Eviction` (the default) or `Creation`.
+    /// The timestamp that orders a requeued workload: `Eviction` (the default) or `Creation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<RequeuingTimestamp>,
 
@@ -354,7 +354,7 @@ pub struct RequeuingStrategy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backoff_base_seconds: Option<i32>,
 
-    /// The longest requeue backoff, in seconds. Defaults to 3600.
+    /// The maximum requeue backoff, in seconds. Defaults to 3600.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backoff_max_seconds: Option<i32>,
 }
@@ -520,7 +520,7 @@ pub struct InternalCertManagement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_service_name: Option<String>,
 
-    /// The Secret that holds the CA and server certificates. Defaults to
+    /// The Secret that contains the CA and server certificates. Defaults to
     /// `kueue-webhook-server-cert`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_secret_name: Option<String>,
@@ -599,7 +599,7 @@ pub struct Integrations {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Resources {
-    /// What happens to a requested resource that the ClusterQueue does not cover.
+    /// The treatment of a requested resource that the ClusterQueue does not cover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota_check_strategy: Option<QuotaCheckStrategy>,
 
@@ -628,7 +628,7 @@ pub struct Resources {
     pub device_class_mappings: Vec<DeviceClassMapping>,
 }
 
-/// What happens to a requested resource that the ClusterQueue does not cover.
+/// The treatment of a requested resource that the ClusterQueue does not cover.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
 pub enum QuotaCheckStrategy {
     /// The workload cannot be admitted.

@@ -420,7 +420,7 @@ pub struct WorkloadStatus {
     pub preemption_gates: Vec<PreemptionGateState>,
 }
 
-/// Where and how a Workload reserved quota.
+/// The ClusterQueue and per-pod-set assignments of a Workload's quota reservation.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Admission {

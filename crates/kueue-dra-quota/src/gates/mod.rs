@@ -1,4 +1,4 @@
-//! Kueue's feature gates: the gates each release knows, how a Configuration's `featureGates`
+//! Kueue's feature gates: the gates each release recognises, how a Configuration's `featureGates`
 //! are applied at start-up, and the errors that stop Kueue from starting.
 
 mod tables;
@@ -9,7 +9,7 @@ use std::fmt;
 use crate::field::{BadValue, FieldError, aggregate_message, aggregate_strings};
 use crate::release::Release;
 
-/// One feature gate a release knows, with its spec at the release's emulation version.
+/// One feature gate a release recognises, with its spec at the release's emulation version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GateSpec {
     /// The gate's name, such as `KueueDRAIntegration`.
@@ -240,11 +240,11 @@ impl GateState {
     }
 }
 
-/// How a release applies `featureGates` at start-up (`cmd/kueue/main.go`,
+/// The way a release applies `featureGates` at start-up (`cmd/kueue/main.go`,
 /// `pkg/config/validation.go`).
 enum Startup {
-    /// Kueue's own checks run on the defaults before the gates are set, so they never fail;
-    /// `SetFromMap` errors are logged as `Unable to set flag gates for known features`.
+    /// Kueue's own gate checks run on the defaults before the gates are set, so they cannot
+    /// fail. `SetFromMap` errors are logged as `Unable to set flag gates for known features`.
     SetOnly,
     /// `LoadAndValidateFeatureGates` returns plain errors and stops at the first failed
     /// check (v0.16.9).
@@ -553,7 +553,7 @@ fn set_from_map(state: &mut GateState, overrides: &BTreeMap<String, bool>) -> Re
     }
 
     // NOTE: component-base walks its dependency map in Go's random order, so with several
-    // failures the order in Kueue's message can vary; this walks them by gate name.
+    // failures the order in Kueue's message can vary. This walks them by gate name.
     for (feature, dependencies) in state.dependencies {
         if !state.enabled(feature) {
             continue;
