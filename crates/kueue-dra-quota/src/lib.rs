@@ -67,6 +67,7 @@ mod adjust;
 mod calculator;
 mod claims;
 mod config_fields;
+pub mod dra_cel;
 mod error;
 mod explanation;
 mod extended;
