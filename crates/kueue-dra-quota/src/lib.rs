@@ -67,6 +67,8 @@ mod adjust;
 mod calculator;
 mod claims;
 mod config_fields;
+mod device_check;
+mod devices;
 pub mod dra_cel;
 mod error;
 mod explanation;
@@ -78,6 +80,7 @@ pub mod quantity;
 mod release;
 mod requests;
 mod rules;
+mod sources;
 pub mod validation;
 
 pub use calculator::Calculator;

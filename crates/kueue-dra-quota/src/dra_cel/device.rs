@@ -29,7 +29,7 @@ impl CelDevice<'_> {
     /// Builds the `device` map. `domains` are the attribute and capacity domains the
     /// expression names literally; each one the device lacks reads as an empty map, as
     /// Kubernetes' map with a default value returns for any missing domain.
-    pub(crate) fn to_value(&self, domains: &[String]) -> Result<Value, String> {
+    pub(crate) fn to_value(self, domains: &[String]) -> Result<Value, String> {
         let mut attributes: BTreeMap<String, HashMap<Key, Value>> = BTreeMap::new();
         for (name, attribute) in self.attributes.into_iter().flatten() {
             let value =

@@ -42,11 +42,11 @@ pub struct Selector {
     domains: Vec<String>,
 }
 
-/// Why an expression did not compile, with the detail cel-go's compiler would report.
+/// A compilation error, with the detail cel-go's compiler would report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompileError {
-    /// The text after Kubernetes' `compilation failed: ` prefix is included, as
-    /// `CompilationResult.Error.Detail` holds it.
+    /// The detail as `CompilationResult.Error.Detail` contains it, with Kubernetes'
+    /// `compilation failed: ` prefix.
     pub detail: String,
 }
 
@@ -86,12 +86,12 @@ pub fn compile(expression: &str, features: Features) -> Result<Selector, Compile
             detail: format!("compilation failed: {}", issues.join("\n")),
         });
     }
-    if let OutputType::Known(type_name) = check::output_type(program.expression()) {
-        if type_name != "bool" {
-            return Err(CompileError {
-                detail: format!("must evaluate to bool or the unknown type, not {type_name}"),
-            });
-        }
+    if let OutputType::Known(type_name) = check::output_type(program.expression())
+        && type_name != "bool"
+    {
+        return Err(CompileError {
+            detail: format!("must evaluate to bool or the unknown type, not {type_name}"),
+        });
     }
 
     let domains = check::literal_domains(program.expression());

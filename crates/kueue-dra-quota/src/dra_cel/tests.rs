@@ -26,7 +26,7 @@ fn capacity(value: &str) -> DeviceCapacity {
     }
 }
 
-/// A MIG partition as the NVIDIA driver publishes one.
+/// Returns the attributes of a MIG partition as the NVIDIA driver publishes them.
 fn mig_attributes() -> BTreeMap<String, DeviceAttribute> {
     BTreeMap::from([
         ("type".to_owned(), string_attribute("mig")),
@@ -280,7 +280,7 @@ fn attribute_without_value_fails_to_evaluate() {
         capacity: None,
         allow_multiple_allocations: None,
     };
-    let selector = compile("device.driver != ''", Features::default()).unwrap();
+    let selector = compile("device.driver != ''", Features::default()).expect("a valid selector");
 
     assert_eq!(
         selector.matches(&device),
