@@ -62,7 +62,7 @@ impl Report {
                 .with_runtime_classes(&snapshot.runtime_classes)
                 .with_release(release);
         // An input without ResourceSlices is taken as one that left them out, so the
-        // explanations say which checks and charges need them instead of showing zero.
+        // explanations note which checks and charges need them instead of showing zero.
         // NOTE: a cluster that publishes no ResourceSlices at all reads the same way, though
         // Kueue would then find no devices.
         if !snapshot.resource_slices.is_empty() {
