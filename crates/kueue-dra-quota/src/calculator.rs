@@ -32,9 +32,11 @@ const DRA_DISABLED_MESSAGE: &str =
 
 /// Computes what a Kueue release charges ClusterQueue quota for a Workload.
 ///
-/// The calculator reproduces Kueue v0.19.2's device-count accounting: container requests as
-/// Kubernetes' `PodRequests` sums them, `excludeResourcePrefixes`, `transformations`, devices
-/// requested through ResourceClaimTemplates, and extended resources that DeviceClasses back.
+/// The calculator reproduces Kueue v0.19.2's accounting: container requests as Kubernetes'
+/// `PodRequests` sums them, `excludeResourcePrefixes`, `transformations`, devices requested
+/// through ResourceClaimTemplates, extended resources that DeviceClasses back, and the
+/// counter and capacity sources computed from ResourceSlices
+/// ([`Calculator::with_resource_slices`]).
 /// Before it sums requests it adjusts each pod template as Kueue's `AdjustResources` does:
 /// RuntimeClass overhead ([`Calculator::with_runtime_classes`]), the defaults of the
 /// namespace's LimitRanges ([`Calculator::with_limit_ranges`]), then limits copied into
