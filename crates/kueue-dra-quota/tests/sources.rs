@@ -584,3 +584,83 @@ fn v0_17_rejects_selectors_without_check() {
         "spec.podSets[0].template.spec.resourceClaims[0].devices.requests[0].exactly.selectors: Invalid value: null: ResourceClaimTemplate mig-1g5gb: CEL selectors are not supported"
     );
 }
+
+#[test]
+fn devices_are_not_shared_within_claim() {
+    let template = "
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata:
+  name: two-full-gpus
+  namespace: default
+spec:
+  spec:
+    devices:
+      requests:
+      - name: first
+        exactly:
+          deviceClassName: mig.example.com
+          selectors:
+          - cel:
+              expression: \"device.attributes['gpu.example.com'].profile == '7g.40gb'\"
+      - name: second
+        exactly:
+          deviceClassName: mig.example.com
+          selectors:
+          - cel:
+              expression: \"device.attributes['gpu.example.com'].profile == '7g.40gb'\"
+";
+    let fixture = Fixture::new(&format!("{MIG_PARTITIONS}{template}"));
+
+    let explanation = fixture.explain("v0.19.2", "two-full-gpus", 1);
+
+    // The one 7g.40gb partition is taken by the first request.
+    assert_eq!(
+        explanation.message,
+        "spec.podSets[0].template.spec.resourceClaims[0].devices.requests[1].exactly.selectors: Internal error: ResourceClaimTemplate two-full-gpus: insufficient matching devices for CEL selector in DeviceClass mig.example.com: 0 device(s) match in the cluster but 1 requested"
+    );
+}
+
+#[test]
+fn counter_entries_read_by_release() {
+    // One partition consumes memory from two counter sets.
+    let yaml = MIG_PARTITIONS.replacen(
+        "          value: 4864Mi\n",
+        "          value: 4864Mi\n    - counterSet: gpu-1-counter-set\n      counters:\n        memory:\n          value: 9728Mi\n",
+        1,
+    );
+    let fixture = Fixture::new(&yaml);
+
+    let v0_18 = fixture.explain("v0.18.6", "mig-1g5gb", 1);
+    let v0_19 = fixture.explain("v0.19.2", "mig-1g5gb", 1);
+
+    // v0.18 reads the first entry that names the counter; v0.19 takes the largest.
+    assert_eq!(per_pod(&v0_18, "gpu.memory").as_deref(), Some("4864Mi"));
+    assert_eq!(per_pod(&v0_19, "gpu.memory").as_deref(), Some("9728Mi"));
+}
+
+#[test]
+fn semver_attribute_selects_devices() {
+    let yaml = MIG_PARTITIONS
+        .replace(
+            "      type:\n        string: mig\n      profile:\n        string: 1g.5gb\n",
+            "      type:\n        string: mig\n      profile:\n        string: 1g.5gb\n      driverVersion:\n        version: 550.54.15\n",
+        )
+        .replace(
+            "expression: \"device.attributes['gpu.example.com'].profile == '1g.5gb'\"",
+            "expression: \"has(device.attributes['gpu.example.com'].driverVersion) && device.attributes['gpu.example.com'].driverVersion.isGreaterThan(semver('550.0.0'))\"",
+        );
+    let explanation = Fixture::new(&yaml).explain("v0.19.2", "mig-1g5gb", 1);
+
+    assert_eq!(
+        explanation.status,
+        Status::Charged,
+        "{}",
+        explanation.message
+    );
+    assert_eq!(
+        per_pod(&explanation, "gpu.memory").as_deref(),
+        Some("4864Mi")
+    );
+}
