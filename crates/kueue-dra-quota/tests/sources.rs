@@ -664,3 +664,45 @@ fn semver_attribute_selects_devices() {
         Some("4864Mi")
     );
 }
+
+const CAPACITY_CONFIG_AND_JOB: &str =
+    include_str!("../../../testdata/real-manifests/kueue-capacity-config-and-job.yaml");
+
+#[test]
+fn capacity_docs_config_without_slices() {
+    let explanation =
+        Fixture::new(CAPACITY_CONFIG_AND_JOB).explain_with("v0.19.2", "gpu-share", 1, false);
+
+    assert_eq!(explanation.status, Status::Charged);
+    assert_eq!(per_pod(&explanation, "gpu.memory"), None);
+    assert_eq!(
+        explanation.notes,
+        [
+            "DeviceClass gpu.example.com has capacity sources, so Kueue charges their capacity values from ResourceSlices instead of a device count; that charge was not computed because the input holds no ResourceSlices."
+        ]
+    );
+}
+
+#[test]
+fn capacity_docs_dimension_name_mismatch() {
+    // The docs name the dimension `gpu.example.com/memory`, while the driver publishes
+    // `memory`; Kueue looks the name up as written.
+    let class_and_slices: String = SHARED_GPU_CAPACITY
+        .split("\n---\n")
+        .filter(|document| {
+            document.contains("kind: DeviceClass") || document.contains("kind: ResourceSlice")
+        })
+        .collect::<Vec<_>>()
+        .join("\n---\n");
+    let fixture = Fixture::new(&format!(
+        "{CAPACITY_CONFIG_AND_JOB}\n---\n{class_and_slices}"
+    ));
+
+    let explanation = fixture.explain("v0.19.2", "gpu-share", 1);
+
+    assert_eq!(
+        explanation.message,
+        "spec.podSets[0].template.spec.resourceClaims[0].devices.requests[0]: Internal error: matched devices have no capacity dimension \"gpu.example.com/memory\""
+    );
+    assert!(explanation.retried);
+}
