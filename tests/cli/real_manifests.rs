@@ -256,6 +256,7 @@ fn partitionable_slices_charge_counter() {
     assert_eq!(pod_set["charges"][0]["path"], "Counter");
     assert_eq!(pod_set["charges"][0]["source"], "memory");
     assert_eq!(explanation["notes"], serde_json::json!([]));
+    crate::examples::assert_follows_contract(&document);
 }
 
 #[test]
@@ -322,4 +323,5 @@ spec:
         "1G"
     );
     assert_eq!(explanation["podSets"][0]["charges"][0]["path"], "Capacity");
+    crate::examples::assert_follows_contract(&document);
 }

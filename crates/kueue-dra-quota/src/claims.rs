@@ -196,8 +196,9 @@ pub(crate) fn resolve_claim_templates(
             }
 
             for request in requests {
-                // The counter and capacity passes report these requests' charges.
-                if source_classes.contains(&request.class) {
+                // The counter and capacity passes report these requests' charges. A request
+                // Kueue skips keeps its zero charge line.
+                if source_classes.contains(&request.class) && !request.skipped {
                     continue;
                 }
                 // A skipped request still names the key its class maps to, so the charge line

@@ -706,3 +706,44 @@ fn capacity_docs_dimension_name_mismatch() {
     );
     assert!(explanation.retried);
 }
+
+#[test]
+fn cel_check_universe_by_release() {
+    // Another driver publishes a device whose qualified attributes match the request.
+    let foreign = "
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata:
+  name: other-driver-slice
+spec:
+  driver: other.example.com
+  nodeName: node2
+  pool:
+    name: node2
+    generation: 1
+    resourceSliceCount: 1
+  devices:
+  - name: look-alike
+    attributes:
+      gpu.example.com/type:
+        string: mig
+      gpu.example.com/profile:
+        string: 3g.20gb
+";
+    let fixture = Fixture::new(&format!("{MIG_PARTITIONS}{foreign}"));
+
+    let v0_18 = fixture.explain("v0.18.6", "mig-nonexistent-obs", 1);
+    let v0_19 = fixture.explain("v0.19.2", "mig-nonexistent-obs", 1);
+
+    // v0.18 searches every slice, so the CEL check passes and the counter pass, which reads
+    // only the source's driver, finds nothing. v0.19 searches only the source's driver.
+    assert_eq!(
+        v0_18.message,
+        "spec.podSets[0].template.spec.resourceClaims[0].devices.requests[0]: Internal error: insufficient matching devices for counter driver: 0 device(s) match but 1 requested"
+    );
+    assert_eq!(
+        v0_19.message,
+        "spec.podSets[0].template.spec.resourceClaims[0].devices.requests[0].exactly.selectors: Internal error: ResourceClaimTemplate mig-nonexistent-obs: insufficient matching devices for CEL selector in DeviceClass mig.example.com: 0 device(s) match in the cluster but 1 requested"
+    );
+}
