@@ -287,3 +287,16 @@ fn attribute_without_value_fails_to_evaluate() {
         Err("attribute empty: unsupported attribute value".to_owned())
     );
 }
+
+#[test]
+fn syntax_errors_match_cel_go() {
+    // cel-go's own tests expect these two messages for these inputs, byte for byte.
+    assert_eq!(
+        compile_error("-"),
+        "compilation failed: ERROR: <input>:1:2: Syntax error: no viable alternative at input '-'\n | -\n | .^\nERROR: <input>:1:2: Syntax error: mismatched input '<EOF>' expecting {'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}\n | -\n | .^"
+    );
+    assert_eq!(
+        compile_error("ExampleType{}.in"),
+        "compilation failed: ERROR: <input>:1:15: Syntax error: no viable alternative at input '.in'\n | ExampleType{}.in\n | ..............^\nERROR: <input>:1:17: Syntax error: mismatched input '<EOF>' expecting {'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}\n | ExampleType{}.in\n | ................^"
+    );
+}
