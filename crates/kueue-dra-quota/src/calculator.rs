@@ -83,8 +83,8 @@ pub struct Calculator<'a> {
     /// `None` until the caller sets RuntimeClasses, so that a note can tell whether a class
     /// is missing or none were given.
     runtime_classes: Option<&'a [RuntimeClass]>,
-    /// `None` until the caller sets ResourceSlices, so that notes can say which checks and
-    /// charges need them.
+    /// `None` until the caller sets ResourceSlices, so that notes can name the checks and
+    /// charges that need them.
     resource_slices: Option<&'a [ResourceSlice]>,
     release: Release,
     gates: FeatureGates,

@@ -26,8 +26,8 @@ pub(crate) struct DraContext<'a> {
     pub namespace: &'a str,
     pub workload_name: &'a str,
     pub rules: Rules,
-    /// The cluster's ResourceSlices; `None` when the input holds none, so that the checks and
-    /// charges that read them are reported as not computed.
+    /// The cluster's ResourceSlices, or `None` when the input contains none. The checks and
+    /// charges that read them are then reported as not computed.
     pub slices: Option<&'a [ResourceSlice]>,
 }
 

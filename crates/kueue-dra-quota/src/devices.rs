@@ -21,7 +21,7 @@ pub(crate) struct SliceDevice<'a> {
 }
 
 impl<'a> SliceDevice<'a> {
-    /// Returns the device as a selector sees it. Kueue passes no `allowMultipleAllocations`.
+    /// Returns the device as a selector reads it. Kueue passes no `allowMultipleAllocations`.
     pub(crate) fn cel(&self) -> CelDevice<'a> {
         CelDevice {
             driver: self.driver,
@@ -104,8 +104,8 @@ pub(crate) fn slices_of_driver<'a>(
 }
 
 /// Returns the devices of `driver`'s complete pools, as Kueue's `groupSlicesByPool` and
-/// `isComplete`: per pool, only the slices of the highest generation count, and a pool is
-/// complete when it has as many of them as `resourceSliceCount` says.
+/// `isComplete`. Per pool, only the slices of the highest generation count, and a pool is
+/// complete when their number equals its `resourceSliceCount`.
 pub(crate) fn complete_pool_devices<'a>(
     slices: &'a [ResourceSlice],
     driver: &str,

@@ -36,8 +36,8 @@ pub(crate) enum ValueClamp {
     All,
 }
 
-/// Where the counter and capacity passes report a DeviceClass that is missing or whose CEL
-/// does not compile (`pkg/dra/counters.go`, `resolveAndCompileDeviceClass`).
+/// The field path at which the counter and capacity passes report a DeviceClass that is
+/// missing or whose CEL does not compile (`pkg/dra/counters.go`, `resolveAndCompileDeviceClass`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SourceClassPath {
     /// v0.18.0 to v0.18.2 and v0.19.0: under the request's path, at request index 0
@@ -120,7 +120,7 @@ pub(crate) struct Rules {
     /// v0.18: a counter source's `deviceSelector` is compiled before the class and request
     /// selectors; later, after them.
     pub source_selector_first: bool,
-    /// Where the counter and capacity passes report a class error.
+    /// The field path of a class error in the counter and capacity passes.
     pub source_class_path: SourceClassPath,
     /// From v0.18.4 and v0.19.0 (`cmd/kueue/main.go`): counter and capacity quota resources
     /// are formatted in BinarySI.

@@ -70,7 +70,7 @@ const TYPE_IDENTIFIERS: &[&str] = &[
     "type",
 ];
 
-/// What the checker knows about an expression's result type.
+/// The result type of an expression, as far as the checker infers it.
 pub(crate) enum OutputType {
     /// The type is known, by cel-go's name.
     Known(&'static str),

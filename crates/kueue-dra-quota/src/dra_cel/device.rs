@@ -10,7 +10,7 @@ use k8s_openapi::api::resource::v1::{DeviceAttribute, DeviceCapacity};
 use crate::dra_cel::library::{QuantityValue, SemverValue};
 use crate::quantity::Quantity;
 
-/// One device as a selector sees it.
+/// One device, with the fields a selector reads.
 #[derive(Debug, Clone, Copy)]
 pub struct CelDevice<'a> {
     /// The driver of the ResourceSlice that publishes the device. Attribute and capacity names

@@ -3,7 +3,7 @@
 //!
 //! Quantities are compared and added with the crate's exact [`Quantity`] arithmetic.
 // NOTE: `asApproximateFloat()` is declared by Kubernetes but not provided here, because
-// quantities are never converted to floating point in this crate; a selector calling it
+// quantities are never converted to floating point in this crate. A selector that calls it
 // fails to evaluate.
 
 use std::cmp::Ordering;
@@ -87,8 +87,8 @@ pub(crate) const MEMBER_FUNCTIONS: &[&str] = &[
 
 /// Adds the library functions to `context`.
 pub(crate) fn add_functions(context: &mut Context<'_, '_>) {
-    // Names are unique and none is declared by the standard environment, so adding them
-    // cannot fail.
+    // `add_function` fails only for a name the environment declares as an overload, and the
+    // standard environment declares none of these names.
     let _ = context.add_function(
         "quantity",
         |text: Arc<String>| -> Result<Value, ExecutionError> {
