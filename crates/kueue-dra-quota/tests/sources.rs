@@ -747,3 +747,78 @@ spec:
         "spec.podSets[0].template.spec.resourceClaims[0].devices.requests[0].exactly.selectors: Internal error: ResourceClaimTemplate mig-nonexistent-obs: insufficient matching devices for CEL selector in DeviceClass mig.example.com: 0 device(s) match in the cluster but 1 requested"
     );
 }
+
+/// A template for `mig.example.com` without selectors, so only the counter pass reads the
+/// DeviceClass.
+const PLAIN_MIG_TEMPLATE: &str = "
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata:
+  name: mig-plain
+  namespace: default
+spec:
+  spec:
+    devices:
+      requests:
+      - name: gpu
+        exactly:
+          deviceClassName: mig.example.com
+";
+
+#[test]
+fn counter_pass_missing_class_path_by_release() {
+    let yaml = format!("{MIG_PARTITIONS}{PLAIN_MIG_TEMPLATE}").replace(
+        "  name: mig.example.com\nspec:",
+        "  name: other.example.com\nspec:",
+    );
+    let fixture = Fixture::new(&yaml);
+
+    let v0_19_0 = fixture.explain("v0.19.0", "mig-plain", 1);
+    let v0_19_2 = fixture.explain("v0.19.2", "mig-plain", 1);
+
+    assert_eq!(
+        v0_19_0.message,
+        "spec.podSets[0].template.spec.resourceClaims[0].devices.requests[0].devices.requests[0]: Internal error: failed to get DeviceClass mig.example.com: deviceclasses.resource.k8s.io \"mig.example.com\" not found"
+    );
+    assert_eq!(
+        v0_19_2.message,
+        "spec.podSets[0].template.spec.resourceClaims[0].devices.requests[0]: Internal error: failed to get DeviceClass mig.example.com: deviceclasses.resource.k8s.io \"mig.example.com\" not found"
+    );
+}
+
+#[test]
+fn device_selector_evaluation_error() {
+    let yaml = format!("{MIG_PARTITIONS}{PLAIN_MIG_TEMPLATE}").replace(
+        "expression: \"device.driver == 'gpu.example.com'\"",
+        "expression: \"device.attributes['gpu.example.com'].profile != ''\"",
+    );
+    let explanation = Fixture::new(&yaml).explain("v0.19.2", "mig-plain", 1);
+
+    // gpu-0, the whole GPU, has no profile attribute.
+    assert_eq!(
+        explanation.message,
+        "spec.podSets[0].template.spec.resourceClaims[0].devices.requests[0]: Internal error: CEL evaluation error in deviceSelector for device gpu-0: no such key: profile"
+    );
+    assert!(explanation.retried);
+}
+
+#[test]
+fn plain_request_charges_largest_partition() {
+    // The whole GPU consumes more than any partition.
+    let yaml = format!("{MIG_PARTITIONS}{PLAIN_MIG_TEMPLATE}").replace(
+        "        string: gpu\n    consumesCounters:\n    - counterSet: gpu-0-counter-set\n      counters:\n        memory:\n          value: 40320Mi",
+        "        string: gpu\n    consumesCounters:\n    - counterSet: gpu-0-counter-set\n      counters:\n        memory:\n          value: 40960Mi",
+    );
+    assert!(yaml.contains("40960Mi"));
+    let fixture = Fixture::new(&yaml);
+
+    let explanation = fixture.explain("v0.19.2", "mig-plain", 1);
+
+    // The class selector keeps MIG partitions only, so the whole GPU's value is not read.
+    assert_eq!(explanation.notes, Vec::<String>::new());
+    assert_eq!(
+        per_pod(&explanation, "gpu.memory").as_deref(),
+        Some("40320Mi")
+    );
+}
