@@ -63,6 +63,7 @@ fn examples_pass() {
     for example in [
         "examples/resource-claim-template",
         "examples/extended-resource",
+        "examples/partitionable-devices",
     ] {
         let output = run(&["check-config", "-f", example, "-o", "json"]);
         assert_eq!(output.code, Some(0), "{example}: {}", output.stdout);

@@ -101,6 +101,26 @@ fn template_example_table() {
 }
 
 #[test]
+fn partitionable_example_charges_counter() {
+    let output = run(&[
+        "explain",
+        "-f",
+        "examples/partitionable-devices",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    let document = json(&output);
+    assert_follows_contract(&document);
+    let pod_set = only_pod_set(&document);
+
+    assert_eq!(pod_set["perPod"]["gpu.memory"], "4864Mi");
+    assert_eq!(pod_set["total"]["gpu.memory"], "9728Mi");
+    assert_eq!(pod_set["charges"][0]["path"], "Counter");
+    assert_eq!(document["workloads"][0]["notes"], serde_json::json!([]));
+}
+
+#[test]
 fn examples_together_conflict() {
     // Each example carries its own Configuration, so reading both at once is the error a user
     // meets when two Configurations disagree.
