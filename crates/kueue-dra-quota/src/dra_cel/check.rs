@@ -80,6 +80,8 @@ pub(crate) enum OutputType {
 
 /// Returns the issues cel-go's checker would report for `program`, formatted as cel-go
 /// formats them.
+// NOTE: types are not checked beyond names and the result type, so an expression cel-go
+// rejects for mismatched types, such as `device.driver == 1`, compiles here.
 pub(crate) fn check_expression(program: &Program, source: &str, features: Features) -> Vec<String> {
     let mut checker = Checker {
         program,
