@@ -217,7 +217,7 @@ fn counter_shortage_message() {
 
 #[test]
 fn incomplete_pool_is_skipped() {
-    // The pool says two slices and only one is published: the counter pass skips its
+    // The pool declares two slices and only one is published: the counter pass skips its
     // devices, while the CEL check, which reads every slice, still finds them.
     let fixture =
         Fixture::new(&MIG_PARTITIONS.replace("resourceSliceCount: 1", "resourceSliceCount: 2"));
@@ -450,7 +450,7 @@ fn capacity_gate_off_counts_devices() {
         "KueueDRAIntegrationConsumableCapacity: false",
     );
     // With the gate off, Kueue rejects the configuration's capacity source at start-up,
-    // so this asks the calculator directly with lenient gates.
+    // so this test builds the calculator with lenient gates.
     let fixture = Fixture::new(&yaml);
     let mappings = fixture
         .config
