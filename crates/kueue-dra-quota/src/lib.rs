@@ -67,6 +67,7 @@ mod adjust;
 mod calculator;
 mod claims;
 mod config_fields;
+mod drift;
 mod error;
 mod explanation;
 mod extended;
@@ -78,9 +79,11 @@ mod release;
 mod requests;
 mod rules;
 pub mod validation;
+mod verdict;
 
 pub use calculator::Calculator;
 pub use config_fields::{UnregisteredVersion, unknown_configuration_fields};
+pub use drift::{DriftChange, drift, without_admission};
 pub use error::Error;
 pub use explanation::{Charge, ChargePath, Explanation, PodSetCharge, Status};
 pub use extended::is_extended_resource_name;
@@ -90,3 +93,7 @@ pub use kueue_dra_index::DeviceClassIndex;
 pub use quantity::{Format, Quantity, ResourceFormatter, resource_value};
 pub use release::{MAIN_COMMIT, Release, UnknownRelease};
 pub use validation::{ValidationProfile, validate_configuration};
+pub use verdict::{
+    FlavorCheck, FlavorMode, Outcome, PodSetVerdict, Queues, ResourceVerdict, Verdict,
+    VerdictSettings,
+};
