@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::harness::{self, json, run};
 
 /// Validates `document` against the JSON Schema of the output contract.
-fn assert_follows_contract(document: &Value) {
+pub(crate) fn assert_follows_contract(document: &Value) {
     let schema_text =
         std::fs::read_to_string(harness::repo_root().join("docs/contract.schema.json"))
             .expect("the contract schema is in docs/");

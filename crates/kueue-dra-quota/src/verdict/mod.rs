@@ -182,8 +182,10 @@ impl VerdictSettings {
         }
     }
 
-    /// Returns whether a resource the ClusterQueue does not cover is skipped.
-    fn ignores_undeclared(&self) -> bool {
+    /// Returns whether a resource the ClusterQueue does not cover is skipped, as
+    /// `quotaCheckStrategy: IgnoreUndeclared` does when its feature gate is on.
+    #[must_use]
+    pub fn ignores_undeclared(&self) -> bool {
         self.gates.quota_check_strategy
             && self.quota_check_strategy == Some(QuotaCheckStrategy::IgnoreUndeclared)
     }
