@@ -92,7 +92,7 @@ fn drift_after_template_change_table() {
 }
 
 #[test]
-fn missing_local_queue_blocks() {
+fn input_without_queues_skips_verdict() {
     let output = run(&[
         "explain",
         "-f",
@@ -108,6 +108,6 @@ fn missing_local_queue_blocks() {
     let document = json(&output);
     let verdict = &workload(&document, "job-sample-dra-rct-job")["verdict"];
 
-    assert_eq!(verdict["outcome"], "QueueBlocked");
-    assert_eq!(verdict["message"], "LocalQueue user-queue doesn't exist");
+    assert_eq!(verdict["outcome"], "NotComputed");
+    assert_eq!(verdict["message"], "");
 }

@@ -10,6 +10,10 @@
 //! [`Calculator::with_runtime_classes`] supply them. Counter and capacity sources and CEL
 //! selectors are not evaluated yet, and the explanation's notes name each one that matters.
 //!
+//! [`Queues::verdict`] then checks a charge against the ClusterQueue that the Workload's
+//! LocalQueue points at, as Kueue's flavor assigner does, and [`drift`] compares an admitted
+//! Workload's recorded usage with the charge the current objects give.
+//!
 //! The crate is pure: no I/O and no Kubernetes client. Quantities are computed exactly, as
 //! apimachinery does, with integers and arbitrary-precision decimals ([`Quantity`]).
 //!

@@ -758,3 +758,77 @@ fn drift_of(
     let recomputed = calculator.explain(&without_admission(admitted));
     drift(admitted, &recomputed, None, false)
 }
+
+/// A Workload with `status.admission` but no QuotaReserved or Admitted condition has no
+/// reservation, so the ClusterQueue's usage is taken as it is.
+#[test]
+fn unreserved_admission_keeps_usage() {
+    let queues = with_reservation(COHORT_OF_TWO, "team-a", 7);
+    let mut workload = gpu_workload(7);
+    workload.status = Some(
+        serde_json::from_value(serde_json::json!({
+            "admission": {
+                "clusterQueue": "team-a",
+                "podSetAssignments": [{
+                    "name": "main",
+                    "count": 7,
+                    "flavors": {"example.com/gpu": "gpu-a100"},
+                    "resourceUsage": {"example.com/gpu": "7"}
+                }]
+            }
+        }))
+        .expect("a Workload status"),
+    );
+
+    let result = verdict(&queues, &workload);
+
+    assert_eq!(
+        result.pod_sets[0].resources[0].flavors[0].usage.as_deref(),
+        Some("7")
+    );
+    assert_eq!(result.outcome, Outcome::DoesNotFit);
+}
+
+#[test]
+fn inadmissible_charge_not_computed() {
+    let unmapped = "
+resources:
+  deviceClassMappings:
+  - name: example.com/gpu
+    deviceClassNames: [other.example.com]
+";
+
+    let result = verdict_in(
+        Release::default(),
+        unmapped,
+        SAMPLE_QUEUES,
+        &gpu_workload(1),
+    );
+
+    assert_eq!(result.outcome, Outcome::NotComputed);
+    assert_eq!(result.cluster_queue, "cluster-queue");
+    assert!(result.pod_sets.is_empty());
+}
+
+#[test]
+fn no_queue_name_not_computed() {
+    let mut workload = gpu_workload(1);
+    workload.spec.queue_name = None;
+
+    let result = verdict(SAMPLE_QUEUES, &workload);
+
+    assert_eq!(result.outcome, Outcome::NotComputed);
+    assert_eq!(result.message, "");
+}
+
+#[test]
+fn input_without_queues_not_computed() {
+    let result = verdict("", &gpu_workload(1));
+
+    assert_eq!(result.outcome, Outcome::NotComputed);
+    assert_eq!(result.message, "");
+    assert_eq!(
+        result.notes,
+        ["The input has no LocalQueues and no ClusterQueues, so the quota check is skipped."]
+    );
+}

@@ -21,6 +21,7 @@ use kueue_api::v1beta2::{
 };
 use serde::Serialize;
 
+use crate::calculator::has_quota_reservation;
 use crate::explanation::{Explanation, Status};
 use crate::gates::FeatureGates;
 use crate::quantity::{Quantity, ResourceFormatter, resource_value};
@@ -63,7 +64,8 @@ pub enum Outcome {
     DoesNotFit,
     /// The LocalQueue or ClusterQueue is missing, stopped or inactive; `message` is Kueue's.
     QueueBlocked,
-    /// No verdict: the Workload has no charge to check or names no LocalQueue.
+    /// No verdict: the Workload has no charge to check or names no LocalQueue, or the input
+    /// has no queues at all.
     NotComputed,
 }
 
@@ -309,6 +311,16 @@ impl Queues<'_> {
                 },
             };
 
+        // Input without any queue gives no evidence about the cluster's queues.
+        if self.local_queues.is_empty() && self.cluster_queues.is_empty() {
+            return Err(blocked(
+                Outcome::NotComputed,
+                "",
+                String::new(),
+                "The input has no LocalQueues and no ClusterQueues, so the quota check is skipped.",
+            ));
+        }
+
         let admitted_to = workload
             .status
             .as_ref()
@@ -438,9 +450,13 @@ fn reserved_usage(cluster_queue: &ClusterQueue) -> BTreeMap<FlavorResource, i64>
 }
 
 /// Returns the usage of the Workload's own admission in `cluster_queue`, by flavor and
-/// resource, so that an admitted Workload is not counted against itself.
+/// resource, so that an admitted Workload is not counted against itself. A Workload without a
+/// quota reservation has none.
 fn admission_usage(workload: &Workload, cluster_queue: &str) -> BTreeMap<FlavorResource, i64> {
     let mut usage = BTreeMap::new();
+    if !has_quota_reservation(workload) {
+        return usage;
+    }
     let Some(admission) = workload
         .status
         .as_ref()
