@@ -177,12 +177,7 @@ fn drift_of(
         .cluster_queues
         .iter()
         .find(|queue| queue.metadata.name.as_deref() == Some(cluster_queue));
-    drift(
-        workload,
-        recomputed,
-        cluster_queue,
-        context.settings.ignores_undeclared(),
-    )
+    drift(workload, recomputed, cluster_queue, context.settings)
 }
 
 /// States what changed since admission, or that Kueue would now reject the workload.

@@ -10,7 +10,8 @@ use kueue_api::v1beta2::{ClusterQueue, Workload};
 use serde::Serialize;
 
 use crate::explanation::{Explanation, Status};
-use crate::quantity::{Quantity, ResourceFormatter, resource_value};
+use crate::quantity::{Quantity, resource_value};
+use crate::verdict::VerdictSettings;
 
 /// One resource of one pod set whose recorded usage differs from the recomputed charge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,7 +59,8 @@ pub fn without_admission(workload: &Workload) -> Workload {
 /// explained for [`without_admission`] of it.
 ///
 /// A recomputed resource that the admission cannot record is not drift: a zero charge, and
-/// under `ignore_undeclared` a resource that `cluster_queue` does not cover. When
+/// under `quotaCheckStrategy: IgnoreUndeclared` a resource that `cluster_queue` does not
+/// cover. When
 /// `cluster_queue` covers `pods` (or, without it, when the admission records `pods`), Kueue
 /// records one per pod, and so does the comparison.
 /// Returns nothing for a Workload without an admission, or when `recomputed` is inadmissible
@@ -68,7 +70,7 @@ pub fn drift(
     workload: &Workload,
     recomputed: &Explanation,
     cluster_queue: Option<&ClusterQueue>,
-    ignore_undeclared: bool,
+    settings: &VerdictSettings,
 ) -> Vec<DriftChange> {
     let Some(admission) = workload
         .status
@@ -90,7 +92,8 @@ pub fn drift(
             .map(String::as_str)
             .collect()
     });
-    let formatter = ResourceFormatter::default();
+    let ignore_undeclared = settings.ignores_undeclared();
+    let formatter = settings.formatter();
     let mut changes = Vec::new();
 
     for assignment in &admission.pod_set_assignments {

@@ -756,7 +756,8 @@ fn drift_of(
     let templates = templates(templates_yaml);
     let calculator = Calculator::new(&config, &index, &templates);
     let recomputed = calculator.explain(&without_admission(admitted));
-    drift(admitted, &recomputed, None, false)
+    let settings = VerdictSettings::new(Release::default(), calculator.feature_gates(), &config);
+    drift(admitted, &recomputed, None, &settings)
 }
 
 /// A Workload with `status.admission` but no QuotaReserved or Admitted condition has no
@@ -830,5 +831,126 @@ fn input_without_queues_not_computed() {
     assert_eq!(
         result.notes,
         ["The input has no LocalQueues and no ClusterQueues, so the quota check is skipped."]
+    );
+}
+
+/// A counter-based mapping's quota resource prints in BinarySI in Kueue's messages from
+/// v0.18.4, and as a plain integer before.
+#[test]
+fn counter_resource_format_by_release() {
+    let config = "
+resources:
+  deviceClassMappings:
+  - name: example.com/gpu-memory
+    deviceClassNames: [mig.example.com]
+    sources:
+    - counter:
+        name: memory
+        driver: gpu.example.com
+        deviceSelector: {cel: {expression: 'true'}}
+";
+    let queues = "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ResourceFlavor
+metadata: {name: gpu-a100}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ClusterQueue
+metadata: {name: team-a}
+spec:
+  resourceGroups:
+  - coveredResources: [example.com/gpu-memory]
+    flavors:
+    - name: gpu-a100
+      resources:
+      - {name: example.com/gpu-memory, nominalQuota: 80Gi}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: LocalQueue
+metadata: {name: user-queue, namespace: default}
+spec: {clusterQueue: team-a}
+";
+    let mut workload = gpu_workload(1);
+    let spec = workload.spec.pod_sets[0]
+        .template
+        .spec
+        .as_mut()
+        .expect("a pod spec");
+    spec.resource_claims = None;
+    spec.containers[0].resources = Some(
+        serde_json::from_value(
+            serde_json::json!({"requests": {"example.com/gpu-memory": "100Gi"}}),
+        )
+        .expect("requirements"),
+    );
+    let v0_18_3 = Release::parse("v0.18.3").expect("a release");
+    let v0_18_4 = Release::parse("v0.18.4").expect("a release");
+
+    let before = verdict_in(v0_18_3, config, queues, &workload);
+    let after = verdict_in(v0_18_4, config, queues, &workload);
+
+    assert_eq!(
+        before.message,
+        "couldn't assign flavors to pod set main: insufficient quota for example.com/gpu-memory in flavor gpu-a100, previously considered podsets requests (0) + current podset request (107374182400) > maximum capacity (85899345920)"
+    );
+    assert_eq!(
+        after.message,
+        "couldn't assign flavors to pod set main: insufficient quota for example.com/gpu-memory in flavor gpu-a100, previously considered podsets requests (0) + current podset request (100Gi) > maximum capacity (80Gi)"
+    );
+}
+
+/// The pod's `nodeSelector` and required node affinity are compared with each flavor's
+/// labels, on the keys that flavor labels.
+#[test]
+fn node_affinity_picks_flavor() {
+    let queues = TWO_FLAVORS
+        .replacen(
+            "metadata: {name: gpu-a100}",
+            "metadata: {name: gpu-a100}\nspec:\n  nodeLabels: {gpu.example.com/model: a100}",
+            1,
+        )
+        .replacen(
+            "metadata: {name: gpu-h100}",
+            "metadata: {name: gpu-h100}\nspec:\n  nodeLabels: {gpu.example.com/model: h100}",
+            1,
+        );
+    let with_selector = |field: serde_json::Value| {
+        let mut workload = gpu_workload(1);
+        let spec = workload.spec.pod_sets[0]
+            .template
+            .spec
+            .as_mut()
+            .expect("a pod spec");
+        let mut value = serde_json::to_value(&*spec).expect("a pod spec as JSON");
+        value
+            .as_object_mut()
+            .expect("an object")
+            .extend(field.as_object().expect("an object").clone());
+        *spec = serde_json::from_value(value).expect("a pod spec");
+        workload
+    };
+    let by_selector = with_selector(serde_json::json!({
+        "nodeSelector": {"gpu.example.com/model": "h100", "topology.kubernetes.io/zone": "a"}
+    }));
+    let by_affinity = with_selector(serde_json::json!({"affinity": {"nodeAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+            {"matchExpressions": [
+                {"key": "gpu.example.com/model", "operator": "NotIn", "values": ["a100"]}
+            ]}
+        ]}
+    }}}));
+
+    let selected = verdict(&queues, &by_selector);
+    let affine = verdict(&queues, &by_affinity);
+
+    let gpu = &selected.pod_sets[0].resources[0];
+    assert_eq!(gpu.flavor.as_deref(), Some("gpu-h100"));
+    assert_eq!(
+        gpu.flavors[0].reasons,
+        ["flavor gpu-a100 doesn't match node affinity"]
+    );
+    assert_eq!(
+        affine.pod_sets[0].resources[0].flavor.as_deref(),
+        Some("gpu-h100")
     );
 }

@@ -426,14 +426,9 @@ impl Assigner<'_> {
             ));
         }
 
-        // Only the selector keys that the flavor labels are compared.
-        // NOTE: required node affinity terms are not evaluated; only `nodeSelector` is.
-        let mismatch = pod_spec.node_selector.iter().flatten().any(|(key, value)| {
-            spec.node_labels
-                .get(key)
-                .is_some_and(|label| label != value)
-        });
-        mismatch.then(|| format!("flavor {flavor_name} doesn't match node affinity"))
+        let matches = node_selector_matches(pod_spec, &spec.node_labels)
+            && required_affinity_matches(pod_spec, &spec.node_labels);
+        (!matches).then(|| format!("flavor {flavor_name} doesn't match node affinity"))
     }
 
     fn flavor_check(
@@ -606,5 +601,81 @@ fn taint_text(taint: &Taint) -> String {
     match taint.value.as_deref() {
         Some(value) if !value.is_empty() => format!("{}={value}:{}", taint.key, taint.effect),
         _ => format!("{}:{}", taint.key, taint.effect),
+    }
+}
+
+/// Kueue's `flavorSelector` for `nodeSelector`: only the keys the flavor labels are compared.
+fn node_selector_matches(pod_spec: &PodSpec, labels: &BTreeMap<String, String>) -> bool {
+    pod_spec
+        .node_selector
+        .iter()
+        .flatten()
+        .all(|(key, value)| labels.get(key).is_none_or(|label| label == value))
+}
+
+/// Kueue's `flavorSelector` for required node affinity: each term keeps only the expressions
+/// on keys the flavor labels, a term left empty matches every flavor, and otherwise one term
+/// must match. `matchFields` are dropped.
+fn required_affinity_matches(pod_spec: &PodSpec, labels: &BTreeMap<String, String>) -> bool {
+    let Some(terms) = pod_spec
+        .affinity
+        .as_ref()
+        .and_then(|affinity| affinity.node_affinity.as_ref())
+        .and_then(|node_affinity| {
+            node_affinity
+                .required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })
+        .map(|selector| &selector.node_selector_terms)
+    else {
+        return true;
+    };
+
+    let mut kept_terms = Vec::new();
+    for term in terms {
+        let kept: Vec<_> = term
+            .match_expressions
+            .iter()
+            .flatten()
+            .filter(|expression| labels.contains_key(&expression.key))
+            .collect();
+        if kept.is_empty() {
+            return true;
+        }
+        kept_terms.push(kept);
+    }
+    kept_terms.is_empty()
+        || kept_terms.iter().any(|expressions| {
+            expressions
+                .iter()
+                .all(|expression| expression_matches(expression, labels))
+        })
+}
+
+/// Evaluates one node selector requirement against the flavor's labels, as Kubernetes'
+/// `nodeaffinity` package does. An unknown operator matches nothing.
+fn expression_matches(
+    expression: &k8s_openapi::api::core::v1::NodeSelectorRequirement,
+    labels: &BTreeMap<String, String>,
+) -> bool {
+    let label = labels.get(&expression.key);
+    let values = expression.values.as_deref().unwrap_or_default();
+    let compare = |wanted: std::cmp::Ordering| {
+        let (Some(label), [value]) = (label, values) else {
+            return false;
+        };
+        match (label.parse::<i64>(), value.parse::<i64>()) {
+            (Ok(label), Ok(value)) => label.cmp(&value) == wanted,
+            _ => false,
+        }
+    };
+    match expression.operator.as_str() {
+        "In" => label.is_some_and(|label| values.contains(label)),
+        "NotIn" => label.is_none_or(|label| !values.contains(label)),
+        "Exists" => label.is_some(),
+        "DoesNotExist" => label.is_none(),
+        "Gt" => compare(std::cmp::Ordering::Greater),
+        "Lt" => compare(std::cmp::Ordering::Less),
+        _ => false,
     }
 }

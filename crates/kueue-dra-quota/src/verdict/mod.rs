@@ -177,11 +177,13 @@ impl VerdictSettings {
                 .resources
                 .as_ref()
                 .and_then(|resources| resources.quota_check_strategy),
-            // NOTE: from v0.19.0 Kueue prints counter and capacity quota resources in
-            // BinarySI. This formatter prints only memory, ephemeral-storage and hugepages
-            // that way.
-            formatter: ResourceFormatter::default(),
+            formatter: formatter_for(release, gates, config),
         }
+    }
+
+    /// Returns the formatter that writes quantities as this release does in its messages.
+    pub(crate) fn formatter(&self) -> &ResourceFormatter {
+        &self.formatter
     }
 
     /// Returns whether a resource the ClusterQueue does not cover is skipped, as
@@ -191,6 +193,48 @@ impl VerdictSettings {
         self.gates.quota_check_strategy
             && self.quota_check_strategy == Some(QuotaCheckStrategy::IgnoreUndeclared)
     }
+}
+
+/// Builds Kueue's resource formatter. Besides memory, ephemeral-storage and hugepages, the
+/// names of counter-based mappings print in BinarySI from v0.18.4, in v0.18 only when the
+/// first source is a counter. From v0.19.0 capacity-based mappings do too
+/// (`cmd/kueue/main.go` and `pkg/dra/mapper.go` at those tags).
+fn formatter_for(
+    release: Release,
+    gates: FeatureGates,
+    config: &Configuration,
+) -> ResourceFormatter {
+    let mut formatter = ResourceFormatter::default();
+    if !gates.dra_integration || !release.since(&[(18, 4)]) {
+        return formatter;
+    }
+    let since_v0_19 = release.since(&[(19, 0)]);
+    let mappings = config
+        .resources
+        .iter()
+        .flat_map(|resources| &resources.device_class_mappings);
+    for mapping in mappings {
+        let counter = if since_v0_19 {
+            mapping
+                .sources
+                .iter()
+                .any(|source| source.counter.is_some())
+        } else {
+            mapping
+                .sources
+                .first()
+                .is_some_and(|source| source.counter.is_some())
+        };
+        let capacity = since_v0_19
+            && mapping
+                .sources
+                .iter()
+                .any(|source| source.capacity.is_some());
+        if counter || capacity {
+            formatter.register_binary_resource(&mapping.name);
+        }
+    }
+    formatter
 }
 
 impl Queues<'_> {
