@@ -160,6 +160,9 @@ pub(crate) struct SchedulerRules {
     /// From v0.18.0: quotas are `resources.Amount` values, and an unlimited amount prints as
     /// `<unlimited>` in messages.
     pub unlimited_amounts: bool,
+    /// The message for a namespace outside the ClusterQueue's `namespaceSelector`: capitalised
+    /// in the scheduler before v0.18.5 and v0.19.0, then `workload.ErrNamespaceMismatch`.
+    pub namespace_mismatch: &'static str,
 }
 
 impl SchedulerRules {
@@ -173,6 +176,11 @@ impl SchedulerRules {
             },
             skip_zero_uncovered: release.since(&[(16, 0)]),
             unlimited_amounts: release.since(&[(18, 0)]),
+            namespace_mismatch: if release.since(&[(18, 5), (19, 0)]) {
+                "workload namespace doesn't match ClusterQueue selector"
+            } else {
+                "Workload namespace doesn't match ClusterQueue selector"
+            },
         }
     }
 }

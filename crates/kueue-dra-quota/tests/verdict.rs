@@ -29,6 +29,7 @@ apiVersion: kueue.x-k8s.io/v1beta2
 kind: ClusterQueue
 metadata: {name: team-a}
 spec:
+  namespaceSelector: {}
   cohortName: research
   resourceGroups:
   - coveredResources: [example.com/gpu]
@@ -41,6 +42,7 @@ apiVersion: kueue.x-k8s.io/v1beta2
 kind: ClusterQueue
 metadata: {name: team-b}
 spec:
+  namespaceSelector: {}
   cohortName: research
   resourceGroups:
   - coveredResources: [example.com/gpu]
@@ -69,6 +71,7 @@ apiVersion: kueue.x-k8s.io/v1beta2
 kind: ClusterQueue
 metadata: {name: team-a}
 spec:
+  namespaceSelector: {}
   resourceGroups:
   - coveredResources: [example.com/gpu]
     flavors:
@@ -438,6 +441,7 @@ apiVersion: kueue.x-k8s.io/v1beta2
 kind: ClusterQueue
 metadata: {name: team-a}
 spec:
+  namespaceSelector: {}
   cohortName: vision
   resourceGroups:
   - coveredResources: [example.com/gpu]
@@ -579,6 +583,7 @@ apiVersion: kueue.x-k8s.io/v1beta2
 kind: ClusterQueue
 metadata: {name: team-a}
 spec:
+  namespaceSelector: {}
   cohortName: research
   flavorFungibility: {whenCanBorrow: WHEN}
   resourceGroups:
@@ -595,6 +600,7 @@ apiVersion: kueue.x-k8s.io/v1beta2
 kind: ClusterQueue
 metadata: {name: team-b}
 spec:
+  namespaceSelector: {}
   cohortName: research
   resourceGroups:
   - coveredResources: [example.com/gpu]
@@ -858,6 +864,7 @@ apiVersion: kueue.x-k8s.io/v1beta2
 kind: ClusterQueue
 metadata: {name: team-a}
 spec:
+  namespaceSelector: {}
   resourceGroups:
   - coveredResources: [example.com/gpu-memory]
     flavors:
@@ -952,5 +959,47 @@ fn node_affinity_picks_flavor() {
     assert_eq!(
         affine.pod_sets[0].resources[0].flavor.as_deref(),
         Some("gpu-h100")
+    );
+}
+
+/// A ClusterQueue without `namespaceSelector` selects no namespace. The message was
+/// capitalised until v0.18.4.
+#[test]
+fn missing_namespace_selector_by_release() {
+    let queues = SAMPLE_QUEUES.replace("  namespaceSelector: {}\n", "");
+    let v0_18_4 = Release::parse("v0.18.4").expect("a release");
+    let v0_18_5 = Release::parse("v0.18.5").expect("a release");
+
+    let before = verdict_in(v0_18_4, GPU_MAPPING, &queues, &gpu_workload(1));
+    let after = verdict_in(v0_18_5, GPU_MAPPING, &queues, &gpu_workload(1));
+
+    assert_eq!(before.outcome, Outcome::QueueBlocked);
+    assert_eq!(
+        before.message,
+        "Workload namespace doesn't match ClusterQueue selector"
+    );
+    assert_eq!(
+        after.message,
+        "workload namespace doesn't match ClusterQueue selector"
+    );
+}
+
+#[test]
+fn labelled_namespace_selector_noted() {
+    let queues = SAMPLE_QUEUES.replace(
+        "namespaceSelector: {}",
+        "namespaceSelector: {matchLabels: {team: research}}",
+    );
+
+    let result = verdict(&queues, &gpu_workload(1));
+
+    assert_eq!(result.outcome, Outcome::Fits);
+    assert!(
+        result
+            .notes
+            .iter()
+            .any(|note| note.contains("namespaceSelector is not checked")),
+        "{:?}",
+        result.notes
     );
 }

@@ -13,7 +13,7 @@ mod tree;
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, LabelSelector};
 use kueue_api::config::Configuration;
 use kueue_api::config::v1beta2::QuotaCheckStrategy;
 use kueue_api::v1beta2::{
@@ -288,6 +288,21 @@ impl Queues<'_> {
             };
         }
 
+        let rules = SchedulerRules::of(settings.release);
+        match cluster_queue.spec.namespace_selector.as_ref() {
+            // Kueue reads a missing selector as `labels.Nothing()`.
+            None => {
+                notes.push(
+                    "The ClusterQueue has no namespaceSelector, which selects no namespace; `{}` selects every namespace.".to_owned(),
+                );
+                return blocked(rules.namespace_mismatch.to_owned(), notes);
+            }
+            Some(selector) if !selects_everything(selector) => notes.push(
+                "The ClusterQueue's namespaceSelector is not checked, because the input has no Namespace labels.".to_owned(),
+            ),
+            Some(_) => {}
+        }
+
         let admission = admission_usage(workload, &name);
         let usage_of = |queue: &ClusterQueue| {
             let mut usage = reserved_usage(queue);
@@ -324,7 +339,7 @@ impl Queues<'_> {
             cluster_queue,
             tree: &tree,
             resource_flavors: self.resource_flavors,
-            rules: SchedulerRules::of(settings.release),
+            rules,
             settings,
         };
         let assignment = assigner.assign(&requests, &mut notes);
@@ -456,6 +471,19 @@ impl Queues<'_> {
             inactive.reason, inactive.message
         ))
     }
+}
+
+/// Returns whether a label selector has no requirements, so that it matches every set of
+/// labels.
+fn selects_everything(selector: &LabelSelector) -> bool {
+    selector
+        .match_labels
+        .as_ref()
+        .is_none_or(BTreeMap::is_empty)
+        && selector
+            .match_expressions
+            .as_ref()
+            .is_none_or(Vec::is_empty)
 }
 
 fn find_condition<'c>(conditions: &'c [Condition], kind: &str) -> Option<&'c Condition> {
