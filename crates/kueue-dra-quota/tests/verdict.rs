@@ -1003,3 +1003,53 @@ fn labelled_namespace_selector_noted() {
         result.notes
     );
 }
+
+/// A later pod set sees the quota that earlier pod sets took in the same flavor.
+#[test]
+fn second_pod_set_counts_first() {
+    let mut workload = gpu_workload(3);
+    let mut worker = workload.spec.pod_sets[0].clone();
+    worker.name = "worker".to_owned();
+    workload.spec.pod_sets.push(worker);
+    let one_flavor = TWO_FLAVORS.replace(
+        "    - name: gpu-h100\n      resources:\n      - {name: example.com/gpu, nominalQuota: 4}\n",
+        "",
+    );
+
+    let result = verdict(&one_flavor, &workload);
+
+    assert_eq!(result.outcome, Outcome::DoesNotFit);
+    assert_eq!(
+        result.message,
+        "couldn't assign flavors to pod set worker: insufficient quota for example.com/gpu in flavor gpu-a100, previously considered podsets requests (3) + current podset request (3) > maximum capacity (4)"
+    );
+    assert_eq!(result.pod_sets.len(), 2);
+    assert_eq!(
+        result.pod_sets[0].resources[0].flavor.as_deref(),
+        Some("gpu-a100")
+    );
+    assert_eq!(result.pod_sets[1].resources[0].flavor, None);
+}
+
+/// Each pod set that does not fit gets its own message part, joined with `; `.
+#[test]
+fn pod_set_messages_joined() {
+    let mut workload = gpu_workload(2);
+    let mut worker = workload.spec.pod_sets[0].clone();
+    worker.name = "worker".to_owned();
+    workload.spec.pod_sets.push(worker);
+    let queues = with_reservation(TWO_FLAVORS, "team-a", 3).replacen(
+            "    - name: gpu-h100\n      resources:\n      - {name: example.com/gpu, nominalQuota: 4}\n",
+            "",
+            1,
+        );
+
+    let result = verdict(&queues, &workload);
+
+    assert_eq!(result.outcome, Outcome::NeedsPreemption);
+    assert_eq!(
+        result.message,
+        "couldn't assign flavors to pod set main: insufficient unused quota for example.com/gpu in flavor gpu-a100, 1 more needed; \
+         couldn't assign flavors to pod set worker: insufficient unused quota for example.com/gpu in flavor gpu-a100, 3 more needed"
+    );
+}
