@@ -39,8 +39,9 @@ pub struct Verdict {
     /// The ClusterQueue the verdict was computed against; empty when the LocalQueue is
     /// missing.
     pub cluster_queue: String,
-    /// Kueue's QuotaReserved message when the outcome is `DoesNotFit`, `NeedsPreemption`
-    /// or `QueueBlocked`; empty otherwise.
+    /// Kueue's QuotaReserved message when the outcome is `DoesNotFit` or `QueueBlocked`, and
+    /// the one it writes when it finds nothing to preempt for `NeedsPreemption`. Empty
+    /// otherwise.
     pub message: String,
     /// One entry per pod set that the flavor assigner reached, in the Workload's order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
