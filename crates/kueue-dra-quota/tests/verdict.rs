@@ -1053,3 +1053,16 @@ fn pod_set_messages_joined() {
          couldn't assign flavors to pod set worker: insufficient unused quota for example.com/gpu in flavor gpu-a100, 3 more needed"
     );
 }
+
+/// A quota beyond the int64 range is unlimited from v0.18.0 and prints as `<unlimited>`.
+#[test]
+fn unlimited_quota_prints_as_such() {
+    let queues = SAMPLE_QUEUES.replace("nominalQuota: 8", "nominalQuota: 10E");
+
+    let result = verdict(&queues, &gpu_workload(3));
+
+    assert_eq!(result.outcome, Outcome::Fits);
+    let check = &result.pod_sets[0].resources[0].flavors[0];
+    assert_eq!(check.nominal.as_deref(), Some("<unlimited>"));
+    assert_eq!(check.maximum_capacity.as_deref(), Some("<unlimited>"));
+}
