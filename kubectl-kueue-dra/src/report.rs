@@ -42,6 +42,10 @@ pub(crate) struct WorkloadReport {
     /// objects would charge.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) drift: Vec<DriftChange>,
+    /// For an admitted workload, the message with which Kueue would reject it now; the JSON
+    /// output has it in `notes`.
+    #[serde(skip)]
+    pub(crate) rejected_since_admission: Option<String>,
 }
 
 /// The object a workload was read from.
@@ -149,6 +153,9 @@ fn explain(
     if let Some(recomputed) = &recomputed {
         explanation.notes.extend(drift_notes(recomputed, &drift));
     }
+    let rejected_since_admission = recomputed
+        .filter(|recomputed| recomputed.status == Status::Inadmissible)
+        .map(|recomputed| recomputed.message);
 
     WorkloadReport {
         namespace,
@@ -162,6 +169,7 @@ fn explain(
         explanation,
         verdict,
         drift,
+        rejected_since_admission,
     }
 }
 

@@ -60,10 +60,13 @@ pub(crate) fn outcome_name(outcome: Outcome) -> &'static str {
 }
 
 /// Picks the one message a row has room for: Kueue's rejection, else what drifted since
-/// admission, else the verdict's message.
+/// admission (a rejection Kueue would make now included), else the verdict's message.
 fn message(workload: &WorkloadReport) -> String {
     if !workload.explanation.message.is_empty() {
         return workload.explanation.message.clone();
+    }
+    if let Some(rejection) = &workload.rejected_since_admission {
+        return format!("drift since admission: Kueue would now reject the workload: {rejection}");
     }
     if !workload.drift.is_empty() {
         let changes: Vec<String> = workload

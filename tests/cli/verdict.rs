@@ -111,3 +111,15 @@ fn input_without_queues_skips_verdict() {
     assert_eq!(verdict["outcome"], "NotComputed");
     assert_eq!(verdict["message"], "");
 }
+
+#[test]
+fn rejection_since_admission_table() {
+    let output = run(&[
+        "explain",
+        "-f",
+        "testdata/verdict/admitted-after-mapping-change.yaml",
+    ]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    insta::assert_snapshot!(output.stdout);
+}

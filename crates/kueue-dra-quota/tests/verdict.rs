@@ -1004,7 +1004,7 @@ fn labelled_namespace_selector_noted() {
     );
 }
 
-/// A later pod set sees the quota that earlier pod sets took in the same flavor.
+/// A later pod set is checked against the quota left after earlier pod sets in the same flavor.
 #[test]
 fn second_pod_set_counts_first() {
     let mut workload = gpu_workload(3);
