@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 use kueue_api::config::Configuration;
 use kueue_dra_cluster::{LoadedWorkload, Snapshot};
 use kueue_dra_index::DeviceClassIndex;
-use kueue_dra_quota::{Calculator, Explanation, Release, Status};
+use kueue_dra_quota::{
+    Calculator, DriftChange, Explanation, Queues, Release, Status, Verdict, VerdictSettings, drift,
+    without_admission,
+};
 use serde::Serialize;
 
 /// The document `explain -o json` prints.
@@ -33,6 +36,16 @@ pub(crate) struct WorkloadReport {
     pub(crate) cluster_queue: String,
     #[serde(flatten)]
     pub(crate) explanation: Explanation,
+    /// Whether the ClusterQueue would reserve quota for the workload now.
+    pub(crate) verdict: Verdict,
+    /// For an admitted workload, where `status.admission` differs from what the current
+    /// objects would charge.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) drift: Vec<DriftChange>,
+    /// For an admitted workload, the message with which Kueue would reject it now; the JSON
+    /// output has it in `notes`.
+    #[serde(skip)]
+    pub(crate) rejected_since_admission: Option<String>,
 }
 
 /// The object a workload was read from.
@@ -68,6 +81,17 @@ impl Report {
         if !snapshot.resource_slices.is_empty() {
             calculator = calculator.with_resource_slices(&snapshot.resource_slices);
         }
+        let queues = Queues {
+            cluster_queues: &snapshot.cluster_queues,
+            cohorts: &snapshot.cohorts,
+            local_queues: &snapshot.local_queues,
+            resource_flavors: &snapshot.resource_flavors,
+        };
+        let settings = VerdictSettings::new(release, calculator.feature_gates(), configuration);
+        let context = QueueContext {
+            queues,
+            settings: &settings,
+        };
 
         let mut workloads: Vec<WorkloadReport> = snapshot
             .workloads
@@ -77,7 +101,7 @@ impl Report {
                     loaded.workload.metadata.namespace.as_deref() == Some(namespace)
                 })
             })
-            .map(|loaded| explain(loaded, &calculator, snapshot))
+            .map(|loaded| explain(loaded, &calculator, &context, snapshot))
             .collect();
         workloads.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
 
@@ -96,9 +120,16 @@ impl Report {
     }
 }
 
+/// The queueing objects and settings every workload's verdict is computed with.
+struct QueueContext<'a> {
+    queues: Queues<'a>,
+    settings: &'a VerdictSettings,
+}
+
 fn explain(
     loaded: &LoadedWorkload,
     calculator: &Calculator<'_>,
+    context: &QueueContext<'_>,
     snapshot: &Snapshot,
 ) -> WorkloadReport {
     let workload = &loaded.workload;
@@ -117,6 +148,23 @@ fn explain(
     let mut explanation = calculator.explain(workload);
     explanation.notes.splice(0..0, loaded.notes.iter().cloned());
 
+    // An admitted workload's charge is Kueue's record; the verdict and the drift check use
+    // the charge the current objects give.
+    let recomputed = (explanation.status == Status::Admitted)
+        .then(|| calculator.explain(&without_admission(workload)));
+    let pending = recomputed.as_ref().unwrap_or(&explanation);
+    let verdict = context.queues.verdict(workload, pending, context.settings);
+    let drift = match &recomputed {
+        Some(recomputed) => drift_of(workload, recomputed, context, &cluster_queue),
+        None => Vec::new(),
+    };
+    if let Some(recomputed) = &recomputed {
+        explanation.notes.extend(drift_notes(recomputed, &drift));
+    }
+    let rejected_since_admission = recomputed
+        .filter(|recomputed| recomputed.status == Status::Inadmissible)
+        .map(|recomputed| recomputed.message);
+
     WorkloadReport {
         namespace,
         name: workload.metadata.name.clone().unwrap_or_default(),
@@ -127,7 +175,44 @@ fn explain(
         local_queue,
         cluster_queue,
         explanation,
+        verdict,
+        drift,
+        rejected_since_admission,
     }
+}
+
+/// Compares an admitted workload's record with `recomputed`.
+fn drift_of(
+    workload: &kueue_api::v1beta2::Workload,
+    recomputed: &Explanation,
+    context: &QueueContext<'_>,
+    cluster_queue: &str,
+) -> Vec<DriftChange> {
+    let cluster_queue = context
+        .queues
+        .cluster_queues
+        .iter()
+        .find(|queue| queue.metadata.name.as_deref() == Some(cluster_queue));
+    drift(workload, recomputed, cluster_queue, context.settings)
+}
+
+/// States what changed since admission, or that Kueue would now reject the workload.
+fn drift_notes(recomputed: &Explanation, drift: &[DriftChange]) -> Vec<String> {
+    if recomputed.status == Status::Inadmissible {
+        return vec![format!(
+            "Drift: the current objects would make this admitted workload inadmissible: {}",
+            recomputed.message
+        )];
+    }
+    drift
+        .iter()
+        .map(|change| {
+            format!(
+                "Drift: the current objects would charge differently from status.admission, {}.",
+                change.describe()
+            )
+        })
+        .collect()
 }
 
 /// Returns the ClusterQueue a LocalQueue points at, if the input has that LocalQueue.

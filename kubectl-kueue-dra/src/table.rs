@@ -1,11 +1,18 @@
 //! The default output: a kubectl-style table with one row per workload.
 
-use kueue_dra_quota::Status;
+use kueue_dra_quota::{Outcome, Status};
 
 use crate::output;
 use crate::report::{Report, WorkloadReport};
 
-const HEADERS: [&str; 5] = ["NAMESPACE", "NAME", "STATUS", "DRA CHARGES", "MESSAGE"];
+const HEADERS: [&str; 6] = [
+    "NAMESPACE",
+    "NAME",
+    "STATUS",
+    "DRA CHARGES",
+    "VERDICT",
+    "MESSAGE",
+];
 
 /// Renders the report as kubectl renders `get`: no borders, UPPERCASE headers, three spaces
 /// between columns, no wrapping. The NAMESPACE column is left out when one namespace was
@@ -22,7 +29,8 @@ pub(crate) fn render(report: &Report, with_headers: bool, with_namespace: bool) 
                 workload.name.clone(),
                 status_name(explanation.status).to_owned(),
                 dra_charges(report, workload),
-                explanation.message.replace('\n', " "),
+                outcome_name(workload.verdict.outcome).to_owned(),
+                message(workload).replace('\n', " "),
             ];
             row[skipped_columns..].to_vec()
         })
@@ -37,6 +45,38 @@ fn status_name(status: Status) -> &'static str {
         Status::Inadmissible => "Inadmissible",
         Status::Admitted => "Admitted",
     }
+}
+
+/// Returns the verdict's outcome as the VERDICT column shows it.
+pub(crate) fn outcome_name(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Fits => "Fits",
+        Outcome::FitsByBorrowing => "FitsByBorrowing",
+        Outcome::NeedsPreemption => "NeedsPreemption",
+        Outcome::DoesNotFit => "DoesNotFit",
+        Outcome::QueueBlocked => "QueueBlocked",
+        Outcome::NotComputed => "<none>",
+    }
+}
+
+/// Picks the one message a row has room for: Kueue's rejection, else what drifted since
+/// admission (a rejection Kueue would make now included), else the verdict's message.
+fn message(workload: &WorkloadReport) -> String {
+    if !workload.explanation.message.is_empty() {
+        return workload.explanation.message.clone();
+    }
+    if let Some(rejection) = &workload.rejected_since_admission {
+        return format!("drift since admission: Kueue would now reject the workload: {rejection}");
+    }
+    if !workload.drift.is_empty() {
+        let changes: Vec<String> = workload
+            .drift
+            .iter()
+            .map(kueue_dra_quota::DriftChange::describe)
+            .collect();
+        return format!("drift since admission: {}", changes.join("; "));
+    }
+    workload.verdict.message.clone()
 }
 
 /// Lists the DRA quota keys a workload is charged, as `key=total`, prefixed with the pod set

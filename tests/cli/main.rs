@@ -14,3 +14,4 @@ mod kubectl;
 mod live;
 mod real_manifests;
 mod releases;
+mod verdict;

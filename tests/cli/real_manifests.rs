@@ -33,7 +33,8 @@ fn explain(fixtures: &[&str], stdin: &str) -> Value {
     json(&output)
 }
 
-fn workload<'a>(document: &'a Value, name: &str) -> &'a Value {
+/// Returns the workload named `name` in an `explain -o json` document.
+pub(crate) fn workload<'a>(document: &'a Value, name: &str) -> &'a Value {
     document["workloads"]
         .as_array()
         .expect("workloads is a list")

@@ -818,7 +818,7 @@ fn admission<'w>(workload: &'w Workload, notes: &mut Vec<String>) -> Option<(&'w
 
 /// Returns whether Kueue's `workload.Status` reports a quota reservation: the
 /// `QuotaReserved` or `Admitted` condition is True.
-fn has_quota_reservation(workload: &Workload) -> bool {
+pub(crate) fn has_quota_reservation(workload: &Workload) -> bool {
     workload.status.as_ref().is_some_and(|status| {
         condition_is_true(&status.conditions, "QuotaReserved")
             || condition_is_true(&status.conditions, "Admitted")

@@ -12,6 +12,10 @@
 //! against devices need [`Calculator::with_resource_slices`]; without it, the explanation's
 //! notes name each one that was skipped.
 //!
+//! [`Queues::verdict`] then checks a charge against the ClusterQueue that the Workload's
+//! LocalQueue points at, as Kueue's flavor assigner does, and [`drift`] compares an admitted
+//! Workload's recorded usage with the charge the current objects give.
+//!
 //! The crate is pure: no I/O and no Kubernetes client. Quantities are computed exactly, as
 //! apimachinery does, with integers and arbitrary-precision decimals ([`Quantity`]).
 //!
@@ -72,6 +76,7 @@ mod config_fields;
 mod device_check;
 mod devices;
 pub mod dra_cel;
+mod drift;
 mod error;
 mod explanation;
 mod extended;
@@ -84,9 +89,11 @@ mod requests;
 mod rules;
 mod sources;
 pub mod validation;
+mod verdict;
 
 pub use calculator::Calculator;
 pub use config_fields::{UnregisteredVersion, unknown_configuration_fields};
+pub use drift::{DriftChange, drift, without_admission};
 pub use error::Error;
 pub use explanation::{Charge, ChargePath, Explanation, PodSetCharge, Status};
 pub use extended::is_extended_resource_name;
@@ -96,3 +103,7 @@ pub use kueue_dra_index::DeviceClassIndex;
 pub use quantity::{Format, Quantity, ResourceFormatter, resource_value};
 pub use release::{MAIN_COMMIT, Release, UnknownRelease};
 pub use validation::{ValidationProfile, validate_configuration};
+pub use verdict::{
+    FlavorCheck, FlavorMode, Outcome, PodSetVerdict, Queues, ResourceVerdict, Verdict,
+    VerdictSettings,
+};

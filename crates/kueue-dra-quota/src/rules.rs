@@ -190,6 +190,53 @@ impl Rules {
     }
 }
 
+/// The text Kueue writes when a request exceeds a flavor's maximum capacity
+/// (`pkg/scheduler/flavorassigner/flavorassigner.go`, `fitsResourceQuota`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CapacityMessage {
+    /// v0.14.0 and v0.14.1: `request > maximum capacity (<total> > <maximum>)`.
+    RequestOverMaximum,
+    /// From v0.14.2: `previously considered podsets requests (<earlier>) + current podset
+    /// request (<request>) > maximum capacity (<maximum>)`.
+    PreviouslyConsidered,
+}
+
+/// The scheduler rules behind the ClusterQueue verdict that differ between releases.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SchedulerRules {
+    /// The text of the maximum-capacity reason.
+    pub capacity_message: CapacityMessage,
+    /// From v0.16.0: a zero request for a resource the ClusterQueue does not cover is
+    /// skipped; before, it is reported as unavailable.
+    pub skip_zero_uncovered: bool,
+    /// From v0.18.0: quotas are `resources.Amount` values, and an unlimited amount prints as
+    /// `<unlimited>` in messages.
+    pub unlimited_amounts: bool,
+    /// The message for a namespace outside the ClusterQueue's `namespaceSelector`: capitalised
+    /// in the scheduler before v0.18.5 and v0.19.0, then `workload.ErrNamespaceMismatch`.
+    pub namespace_mismatch: &'static str,
+}
+
+impl SchedulerRules {
+    /// Returns the scheduler rules of `release`.
+    pub(crate) fn of(release: Release) -> Self {
+        Self {
+            capacity_message: if release.since(&[(14, 2)]) {
+                CapacityMessage::PreviouslyConsidered
+            } else {
+                CapacityMessage::RequestOverMaximum
+            },
+            skip_zero_uncovered: release.since(&[(16, 0)]),
+            unlimited_amounts: release.since(&[(18, 0)]),
+            namespace_mismatch: if release.since(&[(18, 5), (19, 0)]) {
+                "workload namespace doesn't match ClusterQueue selector"
+            } else {
+                "Workload namespace doesn't match ClusterQueue selector"
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -97,6 +97,13 @@ pub struct FeatureGates {
     /// from v0.14.4, and always before, when Kueue's code did not read the gate
     /// (`pkg/workload/workload.go`, `podSetsCountsAfterReclaim`).
     pub reclaimable_pods: bool,
+    /// `QuotaCheckStrategy` (v0.18.0 and later): the Configuration's
+    /// `resources.quotaCheckStrategy` is read, so `IgnoreUndeclared` can skip resources a
+    /// ClusterQueue does not cover.
+    pub quota_check_strategy: bool,
+    /// `FlavorFungibility`: the ClusterQueue's `flavorFungibility` decides whether the flavor
+    /// assigner tries the next flavor.
+    pub flavor_fungibility: bool,
 }
 
 impl FeatureGates {
@@ -160,6 +167,8 @@ impl FeatureGates {
                 && state.enabled("UnadmittedWorkloadsObservability"),
             admission_gated_by: state.enabled("AdmissionGatedBy"),
             reclaimable_pods: !release.since(&[(14, 4)]) || state.enabled("ReclaimablePods"),
+            quota_check_strategy: state.enabled("QuotaCheckStrategy"),
+            flavor_fungibility: state.enabled("FlavorFungibility"),
         }
     }
 
