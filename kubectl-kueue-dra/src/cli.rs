@@ -137,9 +137,11 @@ pub struct ExplainArgs {
     pub no_headers: bool,
 
     /// The Kueue release whose behaviour to reproduce: `v0.14.0` to `v0.19.2`, or `main`.
-    /// A minor version such as `v0.18` means its newest patch.
-    #[arg(long, value_name = "VERSION", default_value = DEFAULT_VERSION)]
-    pub kueue_version: String,
+    /// A minor version such as `v0.18` means its newest patch. The default is the release of
+    /// the image of the live cluster's `kueue-controller-manager` Deployment, and `v0.19.2`
+    /// for files or when the image tag names no release.
+    #[arg(long, value_name = "VERSION")]
+    pub kueue_version: Option<String>,
 
     /// Exit with code 1 when at least one workload is inadmissible.
     #[arg(long)]
@@ -158,7 +160,7 @@ pub struct ClusterArgs {
     pub context: Option<String>,
 
     /// The namespace of Kueue's `kueue-manager-config` ConfigMap, which contains its
-    /// Configuration.
+    /// Configuration, and of its `kueue-controller-manager` Deployment.
     #[arg(long, value_name = "NAMESPACE", default_value = "kueue-system")]
     pub kueue_namespace: String,
 

@@ -2,9 +2,12 @@
 
 use std::process::ExitCode;
 
+use kueue_dra_quota::Release;
+
 use crate::cli::{ExplainArgs, Output};
+use crate::detect;
 use crate::diagnostics;
-use crate::input::{self, NamespaceScope};
+use crate::input::{self, ClusterInput, NamespaceScope};
 use crate::output;
 use crate::report::Report;
 use crate::table;
@@ -15,19 +18,25 @@ const EXIT_INADMISSIBLE: u8 = 1;
 
 /// Loads the input, explains every workload and prints the result.
 pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
-    let version = input::kueue_version(&args.kueue_version)?;
-    let (snapshot, namespace) = if args.files.is_empty() {
+    let flag_version = args
+        .kueue_version
+        .as_deref()
+        .map(input::kueue_version)
+        .transpose()?;
+    let (snapshot, namespace, version) = if args.files.is_empty() {
         let scope = match (&args.namespace, args.all_namespaces) {
             (_, true) => NamespaceScope::All,
             (Some(namespace), false) => NamespaceScope::Named(namespace),
             (None, false) => NamespaceScope::Context,
         };
-        input::load_cluster(&args.cluster, args.config.as_deref(), &scope)?
+        let mut cluster = input::load_cluster(&args.cluster, args.config.as_deref(), &scope)?;
+        let version = cluster_release(&mut cluster, flag_version)?;
+        (cluster.snapshot, cluster.namespace, version)
     } else {
         let default_namespace = args.namespace.as_deref().unwrap_or("default");
         let snapshot = input::load(&args.files, args.config.as_deref(), default_namespace)?;
         let namespace = args.namespace.clone().filter(|_| !args.all_namespaces);
-        (snapshot, namespace)
+        (snapshot, namespace, flag_version.unwrap_or_default())
     };
     validate::check_configuration(&snapshot, version)?;
     for loaded in &snapshot.workloads {
@@ -57,4 +66,39 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_INADMISSIBLE));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Returns the release to reproduce for a live cluster: `--kueue-version`, or else the tag of
+/// Kueue's controller image, or else the default release with a warning and a note on every
+/// workload. Applies the controller's `--feature-gates` argument to the Configuration.
+fn cluster_release(cluster: &mut ClusterInput, flag: Option<Release>) -> anyhow::Result<Release> {
+    let release = match flag {
+        Some(release) => release,
+        None => match detect::release(&cluster.controller) {
+            Ok(release) => release,
+            Err(reason) => {
+                let release = Release::default();
+                let note = format!(
+                    "the Kueue release could not be detected because {reason}, so {release} \
+                     is reproduced; pass --kueue-version to choose the release"
+                );
+                diagnostics::warning(format_args!("context `{}`: {note}", cluster.context));
+                for loaded in &mut cluster.snapshot.workloads {
+                    loaded.notes.push(note.clone());
+                }
+                release
+            }
+        },
+    };
+
+    let warnings = detect::apply_feature_gates(
+        &mut cluster.snapshot,
+        &cluster.controller,
+        release,
+        &cluster.context,
+    )?;
+    for warning in warnings {
+        diagnostics::warning(warning);
+    }
+    Ok(release)
 }

@@ -5,13 +5,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use kubectl_kueue_dra::cli::ClusterArgs;
+use kueue_dra_cluster::controller::ControllerLookup;
 use kueue_dra_cluster::live::{Cluster, ConnectOptions, DEFAULT_PAGE_SIZE, ReadOptions};
 use kueue_dra_cluster::{Loader, Snapshot};
 
 use crate::diagnostics;
 use kueue_dra_quota::Release;
 
-/// Returns the Kueue release to reproduce.
+/// Returns the Kueue release `--kueue-version` names.
 pub(crate) fn kueue_version(flag: &str) -> anyhow::Result<Release> {
     Release::parse(flag).context("invalid --kueue-version")
 }
@@ -42,13 +43,23 @@ pub(crate) enum NamespaceScope<'a> {
     Context,
 }
 
-/// Reads the live cluster and the `--config` file. Returns the snapshot and the namespace
-/// read, `None` for every namespace.
+/// What was read from a live cluster.
+pub(crate) struct ClusterInput {
+    pub(crate) snapshot: Snapshot,
+    /// The namespace read, `None` for every namespace.
+    pub(crate) namespace: Option<String>,
+    /// The kubeconfig context, for messages.
+    pub(crate) context: String,
+    /// Kueue's controller Deployment, for the release and the feature gates.
+    pub(crate) controller: ControllerLookup,
+}
+
+/// Reads the live cluster and the `--config` file.
 pub(crate) fn load_cluster(
     args: &ClusterArgs,
     config: Option<&Path>,
     scope: &NamespaceScope<'_>,
-) -> anyhow::Result<(Snapshot, Option<String>)> {
+) -> anyhow::Result<ClusterInput> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -77,8 +88,13 @@ pub(crate) fn load_cluster(
             read_configuration: config.is_none(),
             page_size: DEFAULT_PAGE_SIZE,
         };
-        cluster.read_into(&mut loader, &read).await?;
-        Ok((finish(loader)?, namespace))
+        let controller = cluster.read_into(&mut loader, &read).await?;
+        Ok(ClusterInput {
+            snapshot: finish(loader)?,
+            namespace,
+            context: cluster.context().to_owned(),
+            controller,
+        })
     })
 }
 

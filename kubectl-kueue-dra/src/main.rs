@@ -2,6 +2,7 @@
 //! ClusterQueue quota.
 
 mod check_config;
+mod detect;
 mod diagnostics;
 mod explain;
 mod input;

@@ -391,6 +391,14 @@ fn template_example_objects() -> Vec<Value> {
         "data": {"controller_manager_config.yaml": configuration},
     })];
 
+    objects.push(controller_deployment(
+        "registry.k8s.io/kueue/kueue:v0.19.2",
+        &[
+            "--config=/controller_manager_config.yaml",
+            "--zap-log-level=2",
+        ],
+    ));
+
     for file in ["deviceclass.yaml", "job.yaml", "queues.yaml"] {
         for object in example_documents(&directory.join(file).display().to_string()) {
             if object["kind"] == "Job" {
@@ -400,6 +408,29 @@ fn template_example_objects() -> Vec<Value> {
             }
         }
     }
+    objects
+}
+
+/// Builds Kueue's controller Deployment, as its manifests install it, with the manager
+/// container's image and arguments.
+fn controller_deployment(image: &str, arguments: &[&str]) -> Value {
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"namespace": "kueue-system", "name": "kueue-controller-manager"},
+        "spec": {"template": {"spec": {"containers": [{
+            "name": "manager",
+            "image": image,
+            "command": ["/manager"],
+            "args": arguments,
+        }]}}},
+    })
+}
+
+/// Replaces the controller Deployment of `objects` with one running `image` with `arguments`.
+fn with_controller(mut objects: Vec<Value>, image: &str, arguments: &[&str]) -> Vec<Value> {
+    objects.retain(|object| object["kind"] != "Deployment");
+    objects.push(controller_deployment(image, arguments));
     objects
 }
 
@@ -800,4 +831,218 @@ fn persistent_server_error_names_kind() {
     );
     // The first request and three retries.
     assert_eq!(server.requests_for("deviceclasses").len(), 4);
+}
+
+#[test]
+fn release_detected_from_image_tag() {
+    let objects = with_controller(
+        template_example_objects(),
+        "registry.k8s.io/kueue/kueue:v0.17.3",
+        &[],
+    );
+    let server = FakeApiserver::start(cluster_with(objects));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(output.stderr, "");
+    assert_eq!(json(&output)["kueueVersion"], "v0.17.3");
+    let gets = server.requests_for("kueue-controller-manager");
+    assert_eq!(gets.len(), 1, "{gets:?}");
+    assert_eq!(
+        gets[0].path,
+        "/apis/apps/v1/namespaces/kueue-system/deployments/kueue-controller-manager"
+    );
+}
+
+#[test]
+fn kueue_version_flag_overrides_image() {
+    let objects = with_controller(
+        template_example_objects(),
+        "registry.k8s.io/kueue/kueue:v0.17.3",
+        &[],
+    );
+    let server = FakeApiserver::start(cluster_with(objects));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(
+        &kubeconfig,
+        &["explain", "-o", "json", "--kueue-version", "v0.18.2"],
+    );
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(json(&output)["kueueVersion"], "v0.18.2");
+}
+
+#[test]
+fn undetectable_release_uses_default() {
+    let images = [
+        (
+            "registry.k8s.io/kueue/kueue:main",
+            "`main` is not a Kueue release",
+        ),
+        ("registry.k8s.io/kueue/kueue@sha256:4a1c7e", "has no tag"),
+    ];
+    for (image, reason) in images {
+        let objects = with_controller(template_example_objects(), image, &[]);
+        let server = FakeApiserver::start(cluster_with(objects));
+        let kubeconfig = Kubeconfig::new(&server.url);
+
+        let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
+
+        assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+        assert!(output.stderr.contains(reason), "{image}: {}", output.stderr);
+        assert!(
+            output.stderr.contains("so v0.19.2 is reproduced"),
+            "{image}: {}",
+            output.stderr
+        );
+        let document = json(&output);
+        assert_eq!(document["kueueVersion"], "v0.19.2", "{image}");
+        let notes = document["workloads"][0]["notes"].to_string();
+        assert!(notes.contains("could not be detected"), "{image}: {notes}");
+    }
+}
+
+#[test]
+fn missing_deployment_uses_default() {
+    let mut objects = template_example_objects();
+    objects.retain(|object| object["kind"] != "Deployment");
+    let server = FakeApiserver::start(cluster_with(objects));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("Deployment kueue-system/kueue-controller-manager not found"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(json(&output)["kueueVersion"], "v0.19.2");
+}
+
+#[test]
+fn forbidden_deployment_uses_default() {
+    let cluster = Cluster {
+        forbidden: HashSet::from(["deployments".to_owned()]),
+        ..cluster_with(template_example_objects())
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("verb `get` on `deployments.apps` in namespace `kueue-system`"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(json(&output)["kueueVersion"], "v0.19.2");
+}
+
+/// Turns Kueue's DRA integration off in v0.19.2, with the gates that depend on it, which
+/// Kueue requires to be off too.
+const DRA_OFF_GATES: &str = "--feature-gates=KueueDRAIntegration=false,\
+                             KueueDRAIntegrationExtendedResource=false,\
+                             KueueDRAIntegrationPartitionableDevices=false";
+
+#[test]
+fn manager_feature_gates_apply() {
+    let objects = with_controller(
+        template_example_objects(),
+        "registry.k8s.io/kueue/kueue:v0.19.2",
+        &[DRA_OFF_GATES],
+    );
+    let configuration = objects
+        .iter()
+        .find(|object| object["kind"] == "ConfigMap")
+        .expect("the ConfigMap")
+        .clone();
+    let enabled = FakeApiserver::start(cluster_with(template_example_objects()));
+    let disabled = FakeApiserver::start(cluster_with(objects));
+
+    let with_dra = run_live(&Kubeconfig::new(&enabled.url), &["explain", "-o", "json"]);
+    let without_dra = run_live(&Kubeconfig::new(&disabled.url), &["explain", "-o", "json"]);
+
+    let text = configuration["data"]["controller_manager_config.yaml"]
+        .as_str()
+        .expect("the Configuration");
+    assert!(
+        !text.lines().any(|line| line.starts_with("featureGates:")),
+        "the example sets no gates in its Configuration"
+    );
+    assert_eq!(without_dra.code, Some(0), "stderr: {}", without_dra.stderr);
+    assert_eq!(without_dra.stderr, "");
+    let charged = &json(&with_dra)["workloads"][0]["podSets"][0]["total"];
+    let uncharged = &json(&without_dra)["workloads"][0]["podSets"][0]["total"];
+    assert_eq!(charged["example.com/gpu"], "3");
+    assert_eq!(uncharged["example.com/gpu"], Value::Null, "{uncharged}");
+}
+
+#[test]
+fn manager_gates_without_configuration() {
+    let mut objects = with_controller(
+        template_example_objects(),
+        "registry.k8s.io/kueue/kueue:v0.19.2",
+        &["--feature-gates=NoSuchGate=true"],
+    );
+    objects.retain(|object| object["kind"] != "ConfigMap");
+    let server = FakeApiserver::start(cluster_with(objects));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain"]);
+
+    assert_eq!(output.code, Some(2), "stderr: {}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("Deployment kueue-system/kueue-controller-manager"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output
+            .stderr
+            .contains("field `spec.template.spec.containers[0].args`"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("NoSuchGate"), "{}", output.stderr);
+}
+
+#[test]
+fn gates_in_both_places_warn() {
+    let mut objects = with_controller(
+        template_example_objects(),
+        "registry.k8s.io/kueue/kueue:v0.19.2",
+        &[DRA_OFF_GATES],
+    );
+    for object in &mut objects {
+        if object["kind"] == "ConfigMap" {
+            let key = "controller_manager_config.yaml";
+            let text = object["data"][key].as_str().expect("the Configuration");
+            let text = format!("{text}\nfeatureGates:\n  KueueDRAIntegration: true\n");
+            object["data"][key] = json!(text);
+        }
+    }
+    let server = FakeApiserver::start(cluster_with(objects));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert!(
+        output.stderr.contains("conflicting feature gates detected"),
+        "{}",
+        output.stderr
+    );
+    let total = &json(&output)["workloads"][0]["podSets"][0]["total"];
+    assert_eq!(total["example.com/gpu"], Value::Null, "{total}");
 }

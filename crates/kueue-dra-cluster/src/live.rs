@@ -15,6 +15,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 use kube::{Client, Config};
 use serde_json::Value;
 
+use crate::controller::{ControllerLookup, KUEUE_DEPLOYMENT, ManagerContainer};
 use crate::error::LoadError;
 use crate::loader::{KUEUE_CONFIG_MAP, Loader};
 use crate::origin::Origin;
@@ -250,6 +251,8 @@ const KINDS: [ApiKind; 11] = [
 
 const CONFIG_MAP: ApiKind = ApiKind::new("", "v1", "ConfigMap", "configmaps", true);
 
+const DEPLOYMENT: ApiKind = ApiKind::new("apps", "v1", "Deployment", "deployments", true);
+
 /// The outcome of one list or get, after retries.
 enum Fetched<T> {
     Objects(T),
@@ -316,7 +319,8 @@ impl Cluster {
     }
 
     /// Lists every kind the loader uses and gets Kueue's ConfigMap, all at once, and adds
-    /// them to `loader`.
+    /// them to `loader`. Gets Kueue's controller Deployment at the same time and returns its
+    /// manager container, from which the caller reads the Kueue release and feature gates.
     ///
     /// A kind the credentials may not read is skipped with a warning that names the RBAC rule
     /// that would allow it. Kueue's API group not being served is an error, as is any other
@@ -325,7 +329,7 @@ impl Cluster {
         &self,
         loader: &mut Loader,
         options: &ReadOptions,
-    ) -> Result<(), LiveError> {
+    ) -> Result<ControllerLookup, LiveError> {
         let lists = join_all(KINDS.iter().map(|kind| self.list_all(kind, options)));
         let config_map = async {
             if options.read_configuration {
@@ -336,7 +340,8 @@ impl Cluster {
                 Ok(None)
             }
         };
-        let (lists, config_map) = futures::join!(lists, config_map);
+        let deployment = self.get_controller(&options.kueue_namespace);
+        let (lists, config_map, deployment) = futures::join!(lists, config_map, deployment);
 
         // Report an unreachable server first: every request fails the same way then.
         let mut results: Vec<_> = KINDS.iter().zip(lists).collect();
@@ -392,7 +397,39 @@ impl Cluster {
                 self.context, options.kueue_namespace
             )),
         }
-        Ok(())
+        deployment
+    }
+
+    /// Gets Kueue's controller Deployment and finds its manager container. A Deployment
+    /// that cannot be read is not an error: the caller falls back to the default release.
+    async fn get_controller(&self, namespace: &str) -> Result<ControllerLookup, LiveError> {
+        let api: Api<DynamicObject> =
+            Api::namespaced_with(self.client.clone(), namespace, &DEPLOYMENT.api_resource());
+        let name = format!("Deployment {namespace}/{KUEUE_DEPLOYMENT}");
+        let fetched = self.send(&DEPLOYMENT, || api.get(KUEUE_DEPLOYMENT)).await?;
+        let deployment = match fetched {
+            Fetched::Objects(object) => object_value(&DEPLOYMENT, &object),
+            Fetched::Forbidden => {
+                return Ok(ControllerLookup::Unavailable(format!(
+                    "cannot get {name}: 403 Forbidden; grant the credentials an RBAC rule with \
+                     verb `get` on `deployments.apps` in namespace `{namespace}`"
+                )));
+            }
+            Fetched::NotFound => {
+                return Ok(ControllerLookup::Unavailable(format!(
+                    "{name} not found; pass --kueue-namespace if Kueue is installed elsewhere"
+                )));
+            }
+        };
+        Ok(match ManagerContainer::from_deployment(&deployment) {
+            Some(container) => ControllerLookup::Found {
+                namespace: namespace.to_owned(),
+                container,
+            },
+            None => {
+                ControllerLookup::Unavailable(format!("{name} has no container named `manager`"))
+            }
+        })
     }
 
     /// Lists every page of `kind`, restarting once if the `continue` token expires.
