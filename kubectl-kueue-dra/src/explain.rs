@@ -2,12 +2,15 @@
 
 use std::process::ExitCode;
 
+use anyhow::bail;
 use kueue_dra_quota::Release;
 
-use crate::cli::{ExplainArgs, Output};
+use crate::cli::{ExplainArgs, ExplainOutput};
+use crate::describe;
 use crate::detect;
 use crate::diagnostics;
-use crate::input::{self, ClusterInput, NamespaceScope};
+use crate::filter::Filters;
+use crate::input::{self, ClusterInput, NamespaceScope, WorkloadSelectors};
 use crate::output;
 use crate::report::Report;
 use crate::table;
@@ -23,13 +26,22 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(input::kueue_version)
         .transpose()?;
-    let (snapshot, namespace, version) = if args.files.is_empty() {
+    let filters = Filters::new(args)?;
+    let (mut snapshot, namespace, version) = if args.files.is_empty() {
         let scope = match (&args.namespace, args.all_namespaces) {
             (_, true) => NamespaceScope::All,
             (Some(namespace), false) => NamespaceScope::Named(namespace),
             (None, false) => NamespaceScope::Context,
         };
-        let mut cluster = input::load_cluster(&args.cluster, args.config.as_deref(), &scope)?;
+        let selectors = WorkloadSelectors {
+            label: args.selector.clone(),
+            field: args
+                .name
+                .as_ref()
+                .map(|name| format!("metadata.name={name}")),
+        };
+        let mut cluster =
+            input::load_cluster(&args.cluster, args.config.as_deref(), &scope, &selectors)?;
         let version = cluster_release(&mut cluster, flag_version)?;
         (cluster.snapshot, cluster.namespace, version)
     } else {
@@ -38,13 +50,21 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
         let namespace = args.namespace.clone().filter(|_| !args.all_namespaces);
         (snapshot, namespace, flag_version.unwrap_or_default())
     };
+    filters.retain_objects(&mut snapshot);
     validate::check_configuration(&snapshot, version)?;
     for loaded in &snapshot.workloads {
         validate::check(loaded)?;
     }
 
     let namespace = namespace.as_deref();
-    let report = Report::build(&snapshot, version, namespace);
+    let mut report = Report::build(&snapshot, version, namespace);
+    if let (Some(name), true) = (filters.name(), report.workloads.is_empty()) {
+        match namespace {
+            Some(namespace) => bail!("workload `{name}` not found in namespace `{namespace}`"),
+            None => bail!("workload `{name}` not found in any namespace"),
+        }
+    }
+    filters.retain_explained(&mut report);
     if report.workloads.is_empty() {
         match namespace {
             Some(namespace) => {
@@ -54,11 +74,19 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
+    let with_namespace = namespace.is_none();
     let rendered = match args.output {
-        Output::Table if report.workloads.is_empty() => String::new(),
-        Output::Table => table::render(&report, !args.no_headers, namespace.is_none()),
-        Output::Json => output::json(&report)?,
-        Output::Yaml => output::yaml(&report)?,
+        ExplainOutput::Table | ExplainOutput::Wide if report.workloads.is_empty() => String::new(),
+        ExplainOutput::Table if filters.name().is_some() => report
+            .workloads
+            .iter()
+            .map(|workload| describe::render(&report, workload))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ExplainOutput::Table => table::render(&report, !args.no_headers, with_namespace),
+        ExplainOutput::Wide => table::render_wide(&report, !args.no_headers, with_namespace),
+        ExplainOutput::Json => output::json(&report)?,
+        ExplainOutput::Yaml => output::yaml(&report)?,
     };
     crate::write_stdout(rendered.as_bytes())?;
 

@@ -43,6 +43,15 @@ pub(crate) enum NamespaceScope<'a> {
     Context,
 }
 
+/// The selectors the apiserver applies to the Workload list.
+#[derive(Default)]
+pub(crate) struct WorkloadSelectors {
+    /// `labelSelector`, from `-l`.
+    pub(crate) label: Option<String>,
+    /// `fieldSelector`, such as `metadata.name=NAME` for `explain NAME`.
+    pub(crate) field: Option<String>,
+}
+
 /// What was read from a live cluster.
 pub(crate) struct ClusterInput {
     pub(crate) snapshot: Snapshot,
@@ -59,6 +68,7 @@ pub(crate) fn load_cluster(
     args: &ClusterArgs,
     config: Option<&Path>,
     scope: &NamespaceScope<'_>,
+    selectors: &WorkloadSelectors,
 ) -> anyhow::Result<ClusterInput> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -68,6 +78,8 @@ pub(crate) fn load_cluster(
         kubeconfig: args.kubeconfig.clone(),
         context: args.context.clone(),
         request_timeout: Some(args.request_timeout).filter(|timeout| !timeout.is_zero()),
+        impersonate: args.impersonate.clone(),
+        impersonate_groups: args.impersonate_groups.clone(),
     };
 
     runtime.block_on(async {
@@ -87,6 +99,8 @@ pub(crate) fn load_cluster(
             kueue_namespace: args.kueue_namespace.clone(),
             read_configuration: config.is_none(),
             page_size: DEFAULT_PAGE_SIZE,
+            workload_label_selector: selectors.label.clone(),
+            workload_field_selector: selectors.field.clone(),
         };
         let controller = cluster.read_into(&mut loader, &read).await?;
         Ok(ClusterInput {

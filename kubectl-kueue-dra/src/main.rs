@@ -2,12 +2,15 @@
 //! ClusterQueue quota.
 
 mod check_config;
+mod describe;
 mod detect;
 mod diagnostics;
 mod explain;
+mod filter;
 mod input;
 mod output;
 mod report;
+mod selector;
 mod startup;
 mod table;
 mod validate;

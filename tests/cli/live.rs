@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -34,6 +34,8 @@ struct Request {
     method: Method,
     path: String,
     query: HashMap<String, String>,
+    /// The values of each header, by lower-case name.
+    headers: HashMap<String, Vec<String>>,
 }
 
 /// What the fake apiserver serves, and what it was asked.
@@ -107,12 +109,17 @@ fn lock(cluster: &Shared) -> std::sync::MutexGuard<'_, Cluster> {
 }
 
 /// Serves every request as an apiserver would: a list, one object, or a `Status`.
-async fn serve(State(cluster): State<Shared>, method: Method, uri: Uri) -> Response {
+async fn serve(
+    State(cluster): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     if take_hang(&cluster, &uri) {
         tokio::time::sleep(std::time::Duration::from_secs(60)).await;
         return status(504, "Timeout", "the fake apiserver hung");
     }
-    respond(&cluster, method, &uri)
+    respond(&cluster, method, &uri, &headers)
 }
 
 /// Removes a [`Fault::Hang`] for the requested resource, if it is the next fault.
@@ -132,20 +139,28 @@ fn take_hang(cluster: &Shared, uri: &Uri) -> bool {
 }
 
 /// Records a request and builds its response.
-fn respond(cluster: &Shared, method: Method, uri: &Uri) -> Response {
+fn respond(cluster: &Shared, method: Method, uri: &Uri, headers: &HeaderMap) -> Response {
     let query: HashMap<String, String> = uri
         .query()
         .unwrap_or_default()
         .split('&')
         .filter_map(|pair| pair.split_once('='))
-        .map(|(key, value)| (key.to_owned(), value.to_owned()))
+        .map(|(key, value)| (key.to_owned(), percent_decode(value)))
         .collect();
+    let mut header_values: HashMap<String, Vec<String>> = HashMap::new();
+    for (name, value) in headers {
+        header_values
+            .entry(name.as_str().to_owned())
+            .or_default()
+            .push(value.to_str().unwrap_or_default().to_owned());
+    }
     let mut cluster = lock(cluster);
     let is_get = method == Method::GET;
     cluster.requests.push(Request {
         method,
         path: uri.path().to_owned(),
         query: query.clone(),
+        headers: header_values,
     });
     if !is_get {
         return status(405, "MethodNotAllowed", "the fake apiserver only reads");
@@ -226,6 +241,31 @@ fn respond(cluster: &Shared, method: Method, uri: &Uri) -> Response {
         "items": items,
     }))
     .into_response()
+}
+
+/// Decodes a query value: `+` is a space and `%XX` a byte, as in a form-encoded query.
+fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'+' => decoded.push(b' '),
+            b'%' if index + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(byte) => {
+                        decoded.push(byte);
+                        index += 2;
+                    }
+                    Err(_) => decoded.push(b'%'),
+                }
+            }
+            byte => decoded.push(byte),
+        }
+        index += 1;
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 /// Builds a Kubernetes `Status` error response.
@@ -1045,4 +1085,83 @@ fn gates_in_both_places_warn() {
     );
     let total = &json(&output)["workloads"][0]["podSets"][0]["total"];
     assert_eq!(total["example.com/gpu"], Value::Null, "{total}");
+}
+
+#[test]
+fn selector_and_name_go_to_apiserver() {
+    let server = FakeApiserver::start(cluster_with(template_example_objects()));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(
+        &kubeconfig,
+        &[
+            "explain",
+            "job-sample-dra-rct-job",
+            "-l",
+            "team notin (a,b)",
+            "-o",
+            "json",
+        ],
+    );
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    let workloads = server.requests_for("workloads");
+    assert_eq!(workloads.len(), 1, "{workloads:?}");
+    let query = &workloads[0].query;
+    assert_eq!(
+        query.get("labelSelector").map(String::as_str),
+        Some("team notin (a,b)")
+    );
+    assert_eq!(
+        query.get("fieldSelector").map(String::as_str),
+        Some("metadata.name=job-sample-dra-rct-job")
+    );
+    for request in server.requests_for("deviceclasses") {
+        assert_eq!(request.query.get("labelSelector"), None, "{request:?}");
+    }
+}
+
+#[test]
+fn impersonation_headers_are_sent() {
+    let server = FakeApiserver::start(cluster_with(template_example_objects()));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(
+        &kubeconfig,
+        &[
+            "explain",
+            "--as",
+            "jane",
+            "--as-group",
+            "ml-team",
+            "--as-group",
+            "auditors",
+        ],
+    );
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    let requests = server.requests();
+    assert!(!requests.is_empty());
+    for request in requests {
+        let user = request.headers.get("impersonate-user");
+        let groups = request.headers.get("impersonate-group");
+        assert_eq!(user, Some(&vec!["jane".to_owned()]), "{request:?}");
+        assert_eq!(
+            groups,
+            Some(&vec!["ml-team".to_owned(), "auditors".to_owned()]),
+            "{request:?}"
+        );
+    }
+}
+
+#[test]
+fn as_group_needs_as() {
+    let server = FakeApiserver::start(cluster_with(template_example_objects()));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "--as-group", "ml-team"]);
+
+    assert_eq!(output.code, Some(2), "stderr: {}", output.stderr);
+    assert!(server.requests().is_empty());
+    assert!(output.stderr.contains("--as <USER>"), "{}", output.stderr);
 }

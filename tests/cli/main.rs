@@ -7,6 +7,7 @@ mod color;
 mod commands;
 mod corpus;
 mod examples;
+mod filters;
 mod harness;
 mod input;
 mod krew;

@@ -40,6 +40,10 @@ pub struct ConnectOptions {
     /// `--request-timeout`: the limit on each request; `None` waits as long as the server
     /// takes.
     pub request_timeout: Option<Duration>,
+    /// `--as`: the user to impersonate, sent in the `Impersonate-User` header.
+    pub impersonate: Option<String>,
+    /// `--as-group`: the groups to impersonate, sent in `Impersonate-Group` headers.
+    pub impersonate_groups: Vec<String>,
 }
 
 /// The scope of a cluster read: namespaces, Kueue's namespace and page size.
@@ -54,6 +58,10 @@ pub struct ReadOptions {
     pub read_configuration: bool,
     /// The `limit` of each list request.
     pub page_size: u32,
+    /// The `labelSelector` of the Workload list, from the plugin's `-l`.
+    pub workload_label_selector: Option<String>,
+    /// The `fieldSelector` of the Workload list, such as `metadata.name=job-sample`.
+    pub workload_field_selector: Option<String>,
 }
 
 /// A connected cluster: the client, and the context and server it talks to, for messages.
@@ -283,6 +291,15 @@ impl Cluster {
         if let Some(timeout) = options.request_timeout {
             config.connect_timeout = Some(timeout);
         }
+        if options.impersonate.is_some() {
+            config
+                .auth_info
+                .impersonate
+                .clone_from(&options.impersonate);
+        }
+        if !options.impersonate_groups.is_empty() {
+            config.auth_info.impersonate_groups = Some(options.impersonate_groups.clone());
+        }
 
         let server = config.cluster_url.to_string();
         let namespace = config.default_namespace.clone();
@@ -450,11 +467,19 @@ impl Cluster {
         let mut items = Vec::new();
         let mut continue_token: Option<String> = None;
         loop {
-            let params = ListParams {
+            let mut params = ListParams {
                 limit: Some(options.page_size),
                 continue_token: continue_token.clone(),
                 ..ListParams::default()
             };
+            if kind.kind == "Workload" {
+                params
+                    .label_selector
+                    .clone_from(&options.workload_label_selector);
+                params
+                    .field_selector
+                    .clone_from(&options.workload_field_selector);
+            }
             let page = match self.send(kind, || api.list(&params)).await {
                 Ok(Fetched::Objects(page)) => page,
                 Ok(Fetched::Forbidden) => return Ok(Fetched::Forbidden),
