@@ -31,6 +31,7 @@ const EXIT_ERROR: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     diagnostics::set_color(cli.color);
+    diagnostics::start_logging(cli.verbosity);
     let result = match cli.command {
         Command::Explain(args) => explain::run(&args),
         Command::CheckConfig(args) => check_config::run(&args),

@@ -1,417 +1,19 @@
-//! `explain` against a live cluster: an in-process fake apiserver over real HTTP on
-//! 127.0.0.1, and a kubeconfig file in a temporary directory that points at it.
+//! `explain` against a live cluster: the fake apiserver of [`crate::fake_apiserver`] serves
+//! fixture objects, and the real binary reads them through a kubeconfig.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::TcpListener as StdTcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::path::Path;
 
-use axum::Json;
-use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::http::Method;
 use serde_json::{Value, json};
-use tempfile::TempDir;
 
-use crate::harness::{self, Output, json};
+use crate::fake_apiserver::{Cluster, FakeApiserver, Fault, Kubeconfig, run_live};
+use crate::harness::{self, json};
 
-/// A failure the fake apiserver returns for one resource, once.
-#[derive(Clone, Copy, Debug)]
-enum Fault {
-    /// The next request for the resource gets this status.
-    Status(u16),
-    /// The next request with a `continue` token gets 410 Gone, as when the token expired.
-    GoneOnContinue,
-    /// The next request gets no response for a minute.
-    Hang,
-}
-
-/// One request the fake apiserver received.
-#[derive(Clone, Debug)]
-struct Request {
-    method: Method,
-    path: String,
-    query: HashMap<String, String>,
-    /// The values of each header, by lower-case name.
-    headers: HashMap<String, Vec<String>>,
-}
-
-/// What the fake apiserver serves, and what it was asked.
-#[derive(Default)]
-struct Cluster {
-    objects: Vec<Value>,
-    /// Resources (plurals) that always return 403 Forbidden.
-    forbidden: HashSet<String>,
-    /// Faults per resource (plural), returned in order.
-    faults: HashMap<String, VecDeque<Fault>>,
-    /// API groups the apiserver does not serve, such as `kueue.x-k8s.io` before Kueue is
-    /// installed.
-    missing_groups: HashSet<String>,
-    /// The maximum number of items in one page, whatever the client's `limit`, because an
-    /// apiserver may return fewer items than requested.
-    max_page: usize,
-    requests: Vec<Request>,
-}
-
-type Shared = Arc<Mutex<Cluster>>;
-
-/// A fake apiserver listening on 127.0.0.1, stopped when dropped.
-struct FakeApiserver {
-    cluster: Shared,
-    url: String,
-    /// Keeps the server's threads alive.
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl FakeApiserver {
-    fn start(cluster: Cluster) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("the runtime starts");
-        let cluster = Arc::new(Mutex::new(cluster));
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .expect("a port on 127.0.0.1 is free");
-        let url = format!(
-            "http://{}",
-            listener.local_addr().expect("the listener has an address")
-        );
-        let router = Router::new()
-            .fallback(serve)
-            .with_state(Arc::clone(&cluster));
-        runtime.spawn(async move { axum::serve(listener, router).await });
-        Self {
-            cluster,
-            url,
-            _runtime: runtime,
-        }
-    }
-
-    fn requests(&self) -> Vec<Request> {
-        lock(&self.cluster).requests.clone()
-    }
-
-    /// Returns the requests for one resource, such as `workloads`.
-    fn requests_for(&self, plural: &str) -> Vec<Request> {
-        self.requests()
-            .into_iter()
-            .filter(|request| request.path.ends_with(&format!("/{plural}")))
-            .collect()
-    }
-}
-
-fn lock(cluster: &Shared) -> std::sync::MutexGuard<'_, Cluster> {
-    cluster.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Serves every request as an apiserver would: a list, one object, or a `Status`.
-async fn serve(
-    State(cluster): State<Shared>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    if take_hang(&cluster, &uri) {
-        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-        return status(504, "Timeout", "the fake apiserver hung");
-    }
-    respond(&cluster, method, &uri, &headers)
-}
-
-/// Removes a [`Fault::Hang`] for the requested resource, if it is the next fault.
-fn take_hang(cluster: &Shared, uri: &Uri) -> bool {
-    let Some(target) = Target::parse(uri.path()) else {
-        return false;
-    };
-    let mut cluster = lock(cluster);
-    let Some(faults) = cluster.faults.get_mut(&target.plural) else {
-        return false;
-    };
-    let hang = matches!(faults.front(), Some(Fault::Hang));
-    if hang {
-        faults.pop_front();
-    }
-    hang
-}
-
-/// Records a request and builds its response.
-fn respond(cluster: &Shared, method: Method, uri: &Uri, headers: &HeaderMap) -> Response {
-    let query: HashMap<String, String> = uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(key, value)| (key.to_owned(), percent_decode(value)))
-        .collect();
-    let mut header_values: HashMap<String, Vec<String>> = HashMap::new();
-    for (name, value) in headers {
-        header_values
-            .entry(name.as_str().to_owned())
-            .or_default()
-            .push(value.to_str().unwrap_or_default().to_owned());
-    }
-    let mut cluster = lock(cluster);
-    let is_get = method == Method::GET;
-    cluster.requests.push(Request {
-        method,
-        path: uri.path().to_owned(),
-        query: query.clone(),
-        headers: header_values,
-    });
-    if !is_get {
-        return status(405, "MethodNotAllowed", "the fake apiserver only reads");
-    }
-
-    let Some(target) = Target::parse(uri.path()) else {
-        return status(
-            404,
-            "NotFound",
-            "the server could not find the requested resource",
-        );
-    };
-    let group = target
-        .group_version
-        .rsplit_once('/')
-        .map_or("", |(group, _)| group);
-    if cluster.missing_groups.contains(group) {
-        return status(
-            404,
-            "NotFound",
-            "the server could not find the requested resource",
-        );
-    }
-    if cluster.forbidden.contains(&target.plural) {
-        let message = format!("{} is forbidden: User cannot list resource", target.plural);
-        return status(403, "Forbidden", &message);
-    }
-
-    let has_continue = query.contains_key("continue");
-    if let Some(faults) = cluster.faults.get_mut(&target.plural) {
-        match faults.front().copied() {
-            Some(Fault::Status(code)) => {
-                faults.pop_front();
-                return status(code, "InternalError", "injected by the test");
-            }
-            Some(Fault::GoneOnContinue) if has_continue => {
-                faults.pop_front();
-                return status(410, "Expired", "the provided continue parameter is too old");
-            }
-            _ => {}
-        }
-    }
-
-    let matching: Vec<Value> = cluster
-        .objects
-        .iter()
-        .filter(|object| target.matches(object))
-        .cloned()
-        .collect();
-    if target.name.is_some() {
-        return match matching.into_iter().next() {
-            Some(object) => Json(object).into_response(),
-            None => status(404, "NotFound", "not found"),
-        };
-    }
-
-    let start: usize = query
-        .get("continue")
-        .map_or(0, |token| token.parse().expect("the token is ours"));
-    let limit: usize = query.get("limit").map_or(usize::MAX, |limit| {
-        limit.parse().expect("limit is a number")
-    });
-    let end = matching.len().min(start + limit.min(cluster.max_page));
-    let continue_token = if end < matching.len() {
-        end.to_string()
-    } else {
-        String::new()
-    };
-    let items: Vec<Value> = matching[start..end]
-        .iter()
-        .cloned()
-        .map(strip_type)
-        .collect();
-    Json(json!({
-        "apiVersion": target.group_version,
-        "kind": "List",
-        "metadata": {"resourceVersion": "1", "continue": continue_token},
-        "items": items,
-    }))
-    .into_response()
-}
-
-/// Decodes a query value: `+` is a space and `%XX` a byte, as in a form-encoded query.
-fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        match bytes[index] {
-            b'+' => decoded.push(b' '),
-            b'%' if index + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).unwrap_or("");
-                match u8::from_str_radix(hex, 16) {
-                    Ok(byte) => {
-                        decoded.push(byte);
-                        index += 2;
-                    }
-                    Err(_) => decoded.push(b'%'),
-                }
-            }
-            byte => decoded.push(byte),
-        }
-        index += 1;
-    }
-    String::from_utf8_lossy(&decoded).into_owned()
-}
-
-/// Builds a Kubernetes `Status` error response.
-fn status(code: u16, reason: &str, message: &str) -> Response {
-    let body = json!({
-        "apiVersion": "v1",
-        "kind": "Status",
-        "status": "Failure",
-        "message": message,
-        "reason": reason,
-        "code": code,
-    });
-    let code = StatusCode::from_u16(code).expect("a valid status code");
-    (code, Json(body)).into_response()
-}
-
-/// List items carry no `apiVersion` or `kind`, as in a real list response.
-fn strip_type(mut object: Value) -> Value {
-    if let Some(fields) = object.as_object_mut() {
-        fields.remove("apiVersion");
-        fields.remove("kind");
-    }
-    object
-}
-
-/// The resource a request path names.
-struct Target {
-    group_version: String,
-    namespace: Option<String>,
-    plural: String,
-    name: Option<String>,
-}
-
-impl Target {
-    /// Parses `/api/v1/...` or `/apis/<group>/<version>/...`.
-    fn parse(path: &str) -> Option<Self> {
-        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let (group_version, rest) = match segments.as_slice() {
-            ["api", version, rest @ ..] => ((*version).to_owned(), rest),
-            ["apis", group, version, rest @ ..] => (format!("{group}/{version}"), rest),
-            _ => return None,
-        };
-        let (namespace, rest) = match rest {
-            ["namespaces", namespace, rest @ ..] if !rest.is_empty() => {
-                (Some((*namespace).to_owned()), rest)
-            }
-            _ => (None, rest),
-        };
-        let (plural, name) = match rest {
-            [plural] => ((*plural).to_owned(), None),
-            [plural, name] => ((*plural).to_owned(), Some((*name).to_owned())),
-            _ => return None,
-        };
-        Some(Self {
-            group_version,
-            namespace,
-            plural,
-            name,
-        })
-    }
-
-    fn matches(&self, object: &Value) -> bool {
-        let metadata = &object["metadata"];
-        object["apiVersion"] == self.group_version.as_str()
-            && plural(object["kind"].as_str().unwrap_or_default()) == self.plural
-            && self
-                .namespace
-                .as_ref()
-                .is_none_or(|namespace| metadata["namespace"] == namespace.as_str())
-            && self
-                .name
-                .as_ref()
-                .is_none_or(|name| metadata["name"] == name.as_str())
-    }
-}
-
-/// Returns the resource name of a kind, as the apiserver spells the kinds these tests serve.
-fn plural(kind: &str) -> String {
-    let lower = kind.to_lowercase();
-    if lower.ends_with('s') {
-        format!("{lower}es")
-    } else {
-        format!("{lower}s")
-    }
-}
-
-/// A temporary directory with a kubeconfig whose context `fake` points at `server`.
-struct Kubeconfig {
-    dir: TempDir,
-}
-
-impl Kubeconfig {
-    fn new(server: &str) -> Self {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let text = format!(
-            "\
-apiVersion: v1
-kind: Config
-clusters:
-- name: fake
-  cluster:
-    server: {server}
-contexts:
-- name: fake
-  context:
-    cluster: fake
-    user: fake
-    namespace: default
-current-context: fake
-users:
-- name: fake
-  user:
-    token: test-token
-"
-        );
-        std::fs::write(dir.path().join("config"), text).expect("the kubeconfig is written");
-        Self { dir }
-    }
-
-    fn path(&self) -> PathBuf {
-        self.dir.path().join("config")
-    }
-}
-
-/// Runs the plugin against `kubeconfig`, passed both as `--kubeconfig` and as `KUBECONFIG`,
-/// with `HOME` in the temporary directory so that no other kubeconfig can be read.
-fn run_live(kubeconfig: &Kubeconfig, args: &[&str]) -> Output {
-    let path = kubeconfig.path();
-    let mut command = Command::new(harness::binary());
-    command
-        .args(args)
-        .arg("--kubeconfig")
-        .arg(&path)
-        .current_dir(harness::repo_root())
-        .env("NO_COLOR", "1")
-        .env("KUBECONFIG", &path)
-        .env("HOME", kubeconfig.dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    harness::wait(command, None)
-}
-
-/// Reads every YAML document of a file under `examples/`.
+/// Reads every YAML document of a file in the repository.
 fn example_documents(path: &str) -> Vec<Value> {
-    let text = std::fs::read_to_string(harness::repo_root().join(path)).expect("the example");
+    let text = std::fs::read_to_string(harness::repo_root().join(path)).expect("the file");
     text.split("\n---\n")
         .map(|document| serde_saphyr::from_str(document).expect("the example is YAML"))
         .collect()
@@ -451,9 +53,22 @@ fn template_example_objects() -> Vec<Value> {
     objects
 }
 
+/// The objects of `testdata/gpu-cluster`, with Kueue v0.19.2's controller Deployment.
+pub(crate) fn gpu_cluster_objects() -> Vec<Value> {
+    let mut objects = example_documents("testdata/gpu-cluster/objects.yaml");
+    objects.push(controller_deployment(
+        "registry.k8s.io/kueue/kueue:v0.19.2",
+        &[
+            "--config=/controller_manager_config.yaml",
+            "--zap-log-level=2",
+        ],
+    ));
+    objects
+}
+
 /// Builds Kueue's controller Deployment, as its manifests install it, with the manager
 /// container's image and arguments.
-fn controller_deployment(image: &str, arguments: &[&str]) -> Value {
+pub(crate) fn controller_deployment(image: &str, arguments: &[&str]) -> Value {
     json!({
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -512,11 +127,7 @@ fn small_workload(name: &str) -> Value {
 }
 
 fn cluster_with(objects: Vec<Value>) -> Cluster {
-    Cluster {
-        objects,
-        max_page: usize::MAX,
-        ..Cluster::default()
-    }
+    Cluster::with(objects)
 }
 
 fn workload_names(document: &Value) -> Vec<String> {

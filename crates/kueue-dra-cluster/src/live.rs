@@ -29,6 +29,10 @@ const MAX_RETRIES: u32 = 3;
 /// The wait before the first retry; it doubles before each further retry.
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 
+/// The longest wait a `Retry-After` from the apiserver is followed for, so that with
+/// `MAX_RETRIES` a throttling or failing apiserver ends the run within seconds.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(2);
+
 /// How to reach a cluster: the kubectl flags that pick the kubeconfig, context and timeout.
 #[derive(Clone, Debug, Default)]
 pub struct ConnectOptions {
@@ -480,6 +484,12 @@ impl Cluster {
                     .field_selector
                     .clone_from(&options.workload_field_selector);
             }
+            tracing::debug!(
+                resource = %kind.resource(),
+                namespace = options.namespace.as_deref().filter(|_| kind.namespaced),
+                continue_token = continue_token.is_some(),
+                "listing page"
+            );
             let page = match self.send(kind, || api.list(&params)).await {
                 Ok(Fetched::Objects(page)) => page,
                 Ok(Fetched::Forbidden) => return Ok(Fetched::Forbidden),
@@ -552,7 +562,17 @@ impl Cluster {
                 Some(404) => return Ok(Fetched::NotFound),
                 Some(code) if (code == 429 || code >= 500) && retries < MAX_RETRIES => {
                     retries += 1;
-                    tokio::time::sleep(backoff).await;
+                    let wait =
+                        retry_after(&error).map_or(backoff, |wait| wait.min(MAX_RETRY_AFTER));
+                    tracing::info!(
+                        resource = %kind.resource(),
+                        status = code,
+                        retry = retries,
+                        max_retries = MAX_RETRIES,
+                        wait_ms = wait.as_millis(),
+                        "retrying request"
+                    );
+                    tokio::time::sleep(wait).await;
                     backoff *= 2;
                 }
                 Some(_) => {
@@ -655,6 +675,20 @@ fn context_name(kubeconfig: &Kubeconfig, options: &KubeConfigOptions) -> String 
         .clone()
         .or_else(|| kubeconfig.current_context.clone())
         .unwrap_or_default()
+}
+
+/// Returns the wait the apiserver asked for in its `Status` (`details.retryAfterSeconds`,
+/// which it sets with the `Retry-After` header of a 429 or 503).
+fn retry_after(error: &kube::Error) -> Option<Duration> {
+    match error {
+        kube::Error::Api(status) => status
+            .details
+            .as_ref()
+            .map(|details| details.retry_after_seconds)
+            .filter(|seconds| *seconds > 0)
+            .map(|seconds| Duration::from_secs(u64::from(seconds))),
+        _ => None,
+    }
 }
 
 /// Returns the HTTP status of an error the apiserver returned; `None` when no response arrived.
