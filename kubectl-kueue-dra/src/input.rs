@@ -10,6 +10,7 @@ use kueue_dra_cluster::live::{Cluster, ConnectOptions, DEFAULT_PAGE_SIZE, ReadOp
 use kueue_dra_cluster::{Loader, Snapshot};
 
 use crate::diagnostics;
+use crate::progress;
 use kueue_dra_quota::Release;
 
 /// Returns the Kueue release `--kueue-version` names.
@@ -82,7 +83,7 @@ pub(crate) fn load_cluster(
         impersonate_groups: args.impersonate_groups.clone(),
     };
 
-    runtime.block_on(async {
+    let read = async {
         let cluster = Cluster::connect(&connect).await?;
         let namespace = match scope {
             NamespaceScope::All => None,
@@ -109,7 +110,8 @@ pub(crate) fn load_cluster(
             context: cluster.context().to_owned(),
             controller,
         })
-    })
+    };
+    runtime.block_on(progress::interruptible(read))
 }
 
 /// Finishes loading and prints the loader's warnings.

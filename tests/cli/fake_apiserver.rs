@@ -43,6 +43,8 @@ pub enum Fault {
     GoneOnContinue,
     /// The next request gets no response for a minute.
     Hang,
+    /// The next request is answered normally after this many milliseconds.
+    Slow(u64),
 }
 
 /// One request the fake apiserver received.
@@ -267,38 +269,37 @@ async fn serve(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    if take_hang(&cluster, &uri) {
-        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-        return status(504, "Timeout", "the fake apiserver hung");
+    // The request is logged before any delay, so that a test sees a hanging request.
+    record(&cluster, &method, &uri, &headers);
+    match take_delay(&cluster, &uri) {
+        Some(Fault::Hang) => {
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            return status(504, "Timeout", "the fake apiserver hung");
+        }
+        Some(Fault::Slow(millis)) => {
+            tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
+        }
+        _ => {}
     }
-    respond(&cluster, method, &uri, &headers)
+    respond(&cluster, &method, &uri, &headers)
 }
 
-/// Removes a [`Fault::Hang`] for the requested resource, if it is the next fault.
-fn take_hang(cluster: &Shared, uri: &Uri) -> bool {
-    let Some(target) = Target::parse(uri.path()) else {
-        return false;
-    };
+/// Removes a [`Fault::Hang`] or [`Fault::Slow`] for the requested resource, if it is the
+/// next fault, and returns it.
+fn take_delay(cluster: &Shared, uri: &Uri) -> Option<Fault> {
+    let target = Target::parse(uri.path())?;
     let mut cluster = lock(cluster);
-    let Some(faults) = cluster.faults.get_mut(&target.plural) else {
-        return false;
-    };
-    let hang = matches!(faults.front(), Some(Fault::Hang));
-    if hang {
+    let faults = cluster.faults.get_mut(&target.plural)?;
+    let fault = faults.front().copied()?;
+    if matches!(fault, Fault::Hang | Fault::Slow(_)) {
         faults.pop_front();
+        return Some(fault);
     }
-    hang
+    None
 }
 
-/// Records a request and builds its response.
-fn respond(cluster: &Shared, method: Method, uri: &Uri, headers: &HeaderMap) -> Response {
-    let query: HashMap<String, String> = uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(key, value)| (key.to_owned(), percent_decode(value)))
-        .collect();
+/// Adds a request to the log.
+fn record(cluster: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap) {
     let mut header_values: HashMap<String, Vec<String>> = HashMap::new();
     for (name, value) in headers {
         header_values
@@ -306,14 +307,28 @@ fn respond(cluster: &Shared, method: Method, uri: &Uri, headers: &HeaderMap) -> 
             .or_default()
             .push(value.to_str().unwrap_or_default().to_owned());
     }
-    let mut cluster = lock(cluster);
-    let is_get = method == Method::GET;
-    cluster.requests.push(Request {
-        method,
+    lock(cluster).requests.push(Request {
+        method: method.clone(),
         path: uri.path().to_owned(),
-        query: query.clone(),
+        query: parse_query(uri),
         headers: header_values,
     });
+}
+
+fn parse_query(uri: &Uri) -> HashMap<String, String> {
+    uri.query()
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(key, value)| (key.to_owned(), percent_decode(value)))
+        .collect()
+}
+
+/// Builds the response to a request.
+fn respond(cluster: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap) -> Response {
+    let query = parse_query(uri);
+    let mut cluster = lock(cluster);
+    let is_get = *method == Method::GET;
 
     if let Some(token) = &cluster.token {
         let expected = format!("Bearer {token}");
@@ -380,7 +395,7 @@ fn take_fault(cluster: &mut Cluster, plural: &str, has_continue: bool) -> Option
         Fault::GoneOnContinue if has_continue => {
             status(410, "Expired", "the provided continue parameter is too old")
         }
-        Fault::GoneOnContinue | Fault::Hang => return None,
+        Fault::GoneOnContinue | Fault::Hang | Fault::Slow(_) => return None,
     };
     faults.pop_front();
     Some(response)

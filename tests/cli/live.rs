@@ -776,3 +776,110 @@ fn as_group_needs_as() {
     assert!(server.requests().is_empty());
     assert!(output.stderr.contains("--as <USER>"), "{}", output.stderr);
 }
+
+#[test]
+fn slow_read_draws_nothing_on_pipe() {
+    let cluster = Cluster {
+        faults: HashMap::from([("workloads".to_owned(), VecDeque::from([Fault::Slow(1500)]))]),
+        ..cluster_with(template_example_objects())
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(output.stderr, "", "no spinner on a pipe");
+    assert!(output.stdout.starts_with("NAME"), "{}", output.stdout);
+}
+
+#[test]
+fn interrupt_stops_reading() {
+    let cluster = Cluster {
+        faults: HashMap::from([("cohorts".to_owned(), VecDeque::from([Fault::Hang]))]),
+        ..cluster_with(template_example_objects())
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+    let path = kubeconfig.path();
+    let mut child = std::process::Command::new(harness::binary())
+        .args(["explain", "-A", "--kubeconfig"])
+        .arg(&path)
+        .env("HOME", kubeconfig.dir.path())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+
+    // Wait until the hanging list has arrived, so the plugin is mid-read.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while server.requests_for("cohorts").is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the plugin never listed cohorts"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let pid = child.id().to_string();
+    let signal = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(signal.success());
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().expect("stdout is piped");
+    std::thread::spawn(move || sender.send((child.wait(), std::io::read_to_string(stdout))));
+    let (status, stdout) = receiver
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the plugin stops after SIGINT");
+
+    assert_eq!(status.expect("the plugin ran").code(), Some(130));
+    assert_eq!(stdout.expect("stdout is readable"), "");
+}
+
+#[test]
+fn slow_read_shows_spinner_on_terminal() {
+    let Some(script) = harness::find_on_path("script") else {
+        eprintln!(
+            "skipped: util-linux `script`, which gives the plugin a terminal, is not on PATH"
+        );
+        return;
+    };
+    let cluster = Cluster {
+        faults: HashMap::from([("workloads".to_owned(), VecDeque::from([Fault::Slow(2500)]))]),
+        ..cluster_with(template_example_objects())
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+    let command_line = format!(
+        "{} explain --kubeconfig {}",
+        harness::binary().display(),
+        kubeconfig.path().display()
+    );
+
+    // `script` runs the command on a pseudo-terminal and copies what it draws to stdout.
+    let mut command = std::process::Command::new(script);
+    command
+        .args(["-q", "-e", "-c", &command_line, "/dev/null"])
+        .env("HOME", kubeconfig.dir.path())
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let output = harness::wait(command, None);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert!(
+        output.stdout.contains("reading the cluster"),
+        "{:?}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("job-sample-dra-rct-job"),
+        "{:?}",
+        output.stdout
+    );
+}
