@@ -1,4 +1,4 @@
-//! What the user sees while a live cluster is read: a spinner on standard error after the
+//! Feedback while a live cluster is read: a spinner on standard error after the
 //! first second, and a prompt stop on Ctrl-C.
 
 use std::fmt;

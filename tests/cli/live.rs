@@ -883,3 +883,59 @@ fn slow_read_shows_spinner_on_terminal() {
         output.stdout
     );
 }
+
+/// The GPU cluster with Kueue v0.18.6, which charges extended resources only with the
+/// `KueueDRAIntegrationExtendedResource` gate that its Deployment turns on.
+fn gpu_cluster_on_v0_18() -> Vec<Value> {
+    with_controller(
+        gpu_cluster_objects(),
+        "registry.k8s.io/kueue/kueue:v0.18.6",
+        &[
+            "--config=/controller_manager_config.yaml",
+            "--feature-gates=KueueDRAIntegrationExtendedResource=true",
+        ],
+    )
+}
+
+#[test]
+fn gpu_cluster_all_namespaces() {
+    let server = FakeApiserver::start(cluster_with(gpu_cluster_on_v0_18()));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let table = run_live(&kubeconfig, &["explain", "-A"]);
+    let document = run_live(&kubeconfig, &["explain", "-A", "-o", "json"]);
+
+    assert_eq!(table.code, Some(0), "stderr: {}", table.stderr);
+    assert_eq!(table.stderr, "");
+    insta::assert_snapshot!(table.stdout);
+    assert_eq!(document.code, Some(0), "stderr: {}", document.stderr);
+    assert_eq!(json(&document)["kueueVersion"], "v0.18.6");
+    assert_only_reads(&server);
+}
+
+#[test]
+fn gpu_cluster_without_gate_skips_fpga() {
+    let objects = with_controller(
+        gpu_cluster_objects(),
+        "registry.k8s.io/kueue/kueue:v0.18.6",
+        &["--config=/controller_manager_config.yaml"],
+    );
+    let server = FakeApiserver::start(cluster_with(objects));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(
+        &kubeconfig,
+        &[
+            "explain",
+            "job-video-encode-7a1e4",
+            "-n",
+            "team-a",
+            "-o",
+            "json",
+        ],
+    );
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    let pod_set = &json(&output)["workloads"][0]["podSets"][0];
+    assert_eq!(pod_set["charges"], json!([]), "{pod_set}");
+}
