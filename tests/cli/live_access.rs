@@ -124,7 +124,18 @@ fn wrong_token_is_unauthorized() {
 
     assert_eq!(output.code, Some(2), "stderr: {}", output.stderr);
     assert_eq!(output.stdout, "");
-    assert!(output.stderr.contains("Unauthorized"), "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("the apiserver returned 401 Unauthorized"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("renew the token"),
+        "{}",
+        output.stderr
+    );
     assert!(!output.stderr.contains(TOKEN), "{}", output.stderr);
 }
 

@@ -139,16 +139,24 @@ pub enum LiveError {
         resource: String,
     },
 
-    /// A list or get failed for a reason other than missing permission, after any retries.
-    #[error("cannot read {resource} from the cluster of context `{context}`")]
-    Request {
+    /// The apiserver rejected a list or get with a status other than 403 and 404, after any
+    /// retries.
+    #[error(
+        "cannot read {resource} from the cluster of context `{context}`: the apiserver returned \
+         {code} {reason}: {message}{hint}",
+        hint = status_hint(*code)
+    )]
+    Status {
         /// The kubeconfig context.
         context: String,
         /// The resource, as `<plural>.<group>`.
         resource: String,
-        /// kube's error, with the apiserver's status.
-        #[source]
-        source: kube::Error,
+        /// The HTTP status code.
+        code: u16,
+        /// The `reason` of the apiserver's `Status`, such as `Unauthorized`.
+        reason: String,
+        /// The `message` of the apiserver's `Status`.
+        message: String,
     },
 
     /// A request did not finish within `--request-timeout`.
@@ -496,10 +504,8 @@ impl Cluster {
                 Ok(Fetched::NotFound) => return Ok(Fetched::NotFound),
                 // The token expired (410 Gone): the server no longer keeps that snapshot, so
                 // start over once from the first page rather than mix two snapshots.
-                Err(LiveError::Request { source, .. })
-                    if continue_token.is_some()
-                        && !restarted
-                        && status_code(&source) == Some(410) =>
+                Err(LiveError::Status { code: 410, .. })
+                    if continue_token.is_some() && !restarted =>
                 {
                     restarted = true;
                     items.clear();
@@ -575,11 +581,16 @@ impl Cluster {
                     tokio::time::sleep(wait).await;
                     backoff *= 2;
                 }
-                Some(_) => {
-                    return Err(LiveError::Request {
+                Some(code) => {
+                    let kube::Error::Api(status) = error else {
+                        unreachable!("only an API error has a status code");
+                    };
+                    return Err(LiveError::Status {
                         context: self.context.clone(),
                         resource: kind.resource(),
-                        source: error,
+                        code,
+                        reason: status.reason,
+                        message: status.message,
                     });
                 }
                 None => {
@@ -675,6 +686,17 @@ fn context_name(kubeconfig: &Kubeconfig, options: &KubeConfigOptions) -> String 
         .clone()
         .or_else(|| kubeconfig.current_context.clone())
         .unwrap_or_default()
+}
+
+/// Returns what to do about a status, as a clause to append to its message.
+fn status_hint(code: u16) -> &'static str {
+    match code {
+        401 => {
+            "; the credentials of the context were not accepted: log in again or renew the token"
+        }
+        429 | 500.. => "; the apiserver is overloaded or failing: retry later",
+        _ => "",
+    }
 }
 
 /// Returns the wait the apiserver asked for in its `Status` (`details.retryAfterSeconds`,
