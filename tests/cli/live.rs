@@ -939,3 +939,32 @@ fn gpu_cluster_without_gate_skips_fpga() {
     let pod_set = &json(&output)["workloads"][0]["podSets"][0];
     assert_eq!(pod_set["charges"], json!([]), "{pod_set}");
 }
+
+#[test]
+fn for_and_selector_on_live_cluster() {
+    let server = FakeApiserver::start(cluster_with(gpu_cluster_objects()));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let owned = run_live(
+        &kubeconfig,
+        &["explain", "-A", "--for", "job/llm-finetune", "-o", "json"],
+    );
+    let labelled = run_live(
+        &kubeconfig,
+        &["explain", "-A", "-l", "team=b", "-o", "json"],
+    );
+
+    assert_eq!(owned.code, Some(0), "stderr: {}", owned.stderr);
+    assert_eq!(workload_names(&json(&owned)), ["job-llm-finetune-5d2c8"]);
+    assert_eq!(labelled.code, Some(0), "stderr: {}", labelled.stderr);
+    assert_eq!(
+        workload_names(&json(&labelled)),
+        ["job-allreduce-bench-3c9f0", "pod-notebook-0-8e2d1"]
+    );
+    let selectors: Vec<Option<String>> = server
+        .requests_for("workloads")
+        .into_iter()
+        .map(|request| request.query.get("labelSelector").cloned())
+        .collect();
+    assert_eq!(selectors, [None, Some("team=b".to_owned())]);
+}
