@@ -2,11 +2,16 @@
 //! ClusterQueue quota.
 
 mod check_config;
+mod describe;
+mod detect;
 mod diagnostics;
 mod explain;
+mod filter;
 mod input;
 mod output;
+mod progress;
 mod report;
+mod selector;
 mod startup;
 mod table;
 mod validate;
@@ -27,6 +32,7 @@ const EXIT_ERROR: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     diagnostics::set_color(cli.color);
+    diagnostics::start_logging(cli.verbosity);
     let result = match cli.command {
         Command::Explain(args) => explain::run(&args),
         Command::CheckConfig(args) => check_config::run(&args),
@@ -37,6 +43,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        // Ctrl-C while reading a cluster: stop with no output and no message.
+        Err(error) if is_interrupted(&error) => ExitCode::from(progress::Interrupted::EXIT_CODE),
         Err(error) => {
             // Flush what was printed before the error, then report the whole chain once.
             let _ = io::stdout().flush();
@@ -96,4 +104,11 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
             .downcast_ref::<io::Error>()
             .is_some_and(|error| error.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Returns whether the error is a read stopped by Ctrl-C.
+fn is_interrupted(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .any(|cause| cause.downcast_ref::<progress::Interrupted>().is_some())
 }

@@ -99,3 +99,11 @@ pub fn json(output: &Output) -> serde_json::Value {
         )
     })
 }
+
+/// Returns the path of `program` in a directory of `PATH`, if it is installed.
+pub fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|directory| directory.join(program))
+        .find(|candidate| candidate.is_file())
+}

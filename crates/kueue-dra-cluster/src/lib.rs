@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 
 mod apiserver;
+pub mod controller;
 mod documents;
 mod error;
 #[cfg(feature = "client")]

@@ -1,6 +1,6 @@
 //! Loads objects from files into a [`Snapshot`], the way `kubectl apply -f` would see them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
 
@@ -55,6 +55,8 @@ pub struct LoadedWorkload {
     pub origin: Origin,
     /// Plain sentences about how Kueue would treat the object, such as a missing queue label.
     pub notes: Vec<String>,
+    /// The labels of the object read: the Workload's own, or those of the Job or Pod.
+    pub labels: BTreeMap<String, String>,
 }
 
 /// The Kueue Configuration read from the input.
@@ -380,7 +382,8 @@ impl Loader {
                 } else {
                     context.decode(document, &mut self.warnings)?
                 };
-                self.add_workload(workload, context);
+                let labels = workload.metadata.labels.clone().unwrap_or_default();
+                self.add_workload(workload, labels, context);
             }
             "ClusterQueue" => {
                 let queue: ClusterQueue = if v1beta1 {
@@ -530,16 +533,18 @@ impl Loader {
                         return Err(context.field_error(field, &detail));
                     }
                 }
+                let labels = job.metadata.labels.clone().unwrap_or_default();
                 let workload = workloads::from_job(job, &context.namespace());
-                self.add_workload(workload, context);
+                self.add_workload(workload, labels, context);
             }
             ("", "Pod") => {
                 let mut pod: Pod = context.decode(document, &mut self.warnings)?;
                 if let Some(spec) = pod.spec.as_mut() {
                     apiserver::default_pod_requests(spec);
                 }
+                let labels = pod.metadata.labels.clone().unwrap_or_default();
                 let workload = workloads::from_pod(pod, &context.namespace());
-                self.add_workload(workload, context);
+                self.add_workload(workload, labels, context);
             }
             ("", "LimitRange") if version == "v1" => {
                 let mut range: LimitRange = context.decode(document, &mut self.warnings)?;
@@ -588,7 +593,12 @@ impl Loader {
         Ok(())
     }
 
-    fn add_workload(&mut self, mut workload: Workload, context: Context) {
+    fn add_workload(
+        &mut self,
+        mut workload: Workload,
+        labels: BTreeMap<String, String>,
+        context: Context,
+    ) {
         if workload.metadata.namespace.is_none() {
             workload.metadata.namespace = Some(context.namespace());
         }
@@ -599,6 +609,7 @@ impl Loader {
             object: context.object.clone(),
             origin: context.origin.clone(),
             notes: Vec::new(),
+            labels,
         };
         self.workloads.insert(loaded, context, &mut self.warnings);
     }
