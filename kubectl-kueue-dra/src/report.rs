@@ -56,10 +56,18 @@ impl Report {
             .as_ref()
             .map_or(&[][..], |resources| &resources.device_class_mappings[..]);
         let index = DeviceClassIndex::new(mappings, &snapshot.device_classes);
-        let calculator = Calculator::new(configuration, &index, &snapshot.resource_claim_templates)
-            .with_limit_ranges(&snapshot.limit_ranges)
-            .with_runtime_classes(&snapshot.runtime_classes)
-            .with_release(release);
+        let mut calculator =
+            Calculator::new(configuration, &index, &snapshot.resource_claim_templates)
+                .with_limit_ranges(&snapshot.limit_ranges)
+                .with_runtime_classes(&snapshot.runtime_classes)
+                .with_release(release);
+        // An input without ResourceSlices is taken as one that left them out, so the
+        // explanations note which checks and charges need them instead of showing zero.
+        // NOTE: a cluster that publishes no ResourceSlices at all reads the same way, though
+        // Kueue would then find no devices.
+        if !snapshot.resource_slices.is_empty() {
+            calculator = calculator.with_resource_slices(&snapshot.resource_slices);
+        }
 
         let mut workloads: Vec<WorkloadReport> = snapshot
             .workloads

@@ -5,10 +5,12 @@
 //! ResourceClaimTemplates, and [`Calculator::explain`] returns an [`Explanation`] for one
 //! Workload: the per-pod and total charge of each pod set with the DRA charges behind it, or
 //! the exact message Kueue writes when it marks the Workload inadmissible. The behaviour is
-//! that of Kueue v0.19.2 for device counts, with the namespace's LimitRange defaults and
+//! that of Kueue v0.19.2 by default, with the namespace's LimitRange defaults and
 //! RuntimeClass overhead applied when [`Calculator::with_limit_ranges`] and
-//! [`Calculator::with_runtime_classes`] supply them. Counter and capacity sources and CEL
-//! selectors are not evaluated yet, and the explanation's notes name each one that matters.
+//! [`Calculator::with_runtime_classes`] supply them. CEL selectors are compiled with the DRA
+//! environment ([`dra_cel`]). Counter and capacity charges and the check of CEL requests
+//! against devices need [`Calculator::with_resource_slices`]; without it, the explanation's
+//! notes name each one that was skipped.
 //!
 //! The crate is pure: no I/O and no Kubernetes client. Quantities are computed exactly, as
 //! apimachinery does, with integers and arbitrary-precision decimals ([`Quantity`]).
@@ -67,6 +69,9 @@ mod adjust;
 mod calculator;
 mod claims;
 mod config_fields;
+mod device_check;
+mod devices;
+pub mod dra_cel;
 mod error;
 mod explanation;
 mod extended;
@@ -77,6 +82,7 @@ pub mod quantity;
 mod release;
 mod requests;
 mod rules;
+mod sources;
 pub mod validation;
 
 pub use calculator::Calculator;

@@ -36,6 +36,17 @@ pub(crate) enum ValueClamp {
     All,
 }
 
+/// The field path at which the counter and capacity passes report a DeviceClass that is
+/// missing or whose CEL does not compile (`pkg/dra/counters.go`, `resolveAndCompileDeviceClass`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SourceClassPath {
+    /// v0.18.0 to v0.18.2 and v0.19.0: under the request's path, at request index 0
+    /// (`...devices.requests[k].devices.requests[0]`).
+    NestedFirstRequest,
+    /// From v0.18.3 and v0.19.1: at the request (`...devices.requests[k]`).
+    Request,
+}
+
 /// The rules of one release. Each field names the Kueue code behind it.
 #[derive(Debug, Clone, Copy)]
 // Each field is one rule that a release either has or lacks.
@@ -86,6 +97,34 @@ pub(crate) struct Rules {
     /// a pod set's reclaimable count is capped at its count; before, the count after reclaim
     /// can go negative.
     pub cap_reclaimable: bool,
+    /// From v0.18.0 (`pkg/dra/claims.go`): a request's CEL selectors are compiled while
+    /// devices are counted, and the ResourceSlices are searched for devices that satisfy them.
+    pub cel_device_check: bool,
+    /// From v0.18.1: a shortage of matching devices is an internal error, retried; in v0.18.0
+    /// it is an invalid value.
+    pub shortage_internal: bool,
+    /// From v0.19.0 (`validateCELSelectorsAgainstDevices`): when every CEL request's class has
+    /// counter or capacity sources, only the slices of those sources' drivers are searched.
+    /// Before, every ResourceSlice is.
+    pub universe_by_driver: bool,
+    /// From v0.19.0 (`pkg/dra/mapper.go`): a class has every counter source of every mapping
+    /// that lists it. Before, only a mapping's `sources[0]` counter counts.
+    pub all_counter_sources: bool,
+    /// v0.18 (`computeCounterCharges`): only the first `consumesCounters` entry that names
+    /// the counter is read on each device; later, all of them.
+    pub first_counter_consumption: bool,
+    /// From v0.18.3 and v0.19.0 (`safeChargeValue`): a counter or capacity value is clamped to
+    /// the int64 range, a negative one to zero, and the product with the count saturates.
+    /// Before, `Value()` times the count wraps, and a count of one keeps the quantity itself.
+    pub safe_charge_value: bool,
+    /// v0.18: a counter source's `deviceSelector` is compiled before the class and request
+    /// selectors; later, after them.
+    pub source_selector_first: bool,
+    /// The field path of a class error in the counter and capacity passes.
+    pub source_class_path: SourceClassPath,
+    /// From v0.18.4 and v0.19.0 (`cmd/kueue/main.go`): counter and capacity quota resources
+    /// are formatted in BinarySI.
+    pub binary_source_resources: bool,
 }
 
 impl Rules {
@@ -134,6 +173,19 @@ impl Rules {
             saturating_multiply: !before(18),
             value_clamp,
             cap_reclaimable: release.since(&[(17, 7), (18, 3)]),
+            cel_device_check: !is_minor(14) && !before(18),
+            shortage_internal: release.since(&[(18, 1)]),
+            universe_by_driver: release.since(&[(19, 0)]),
+            all_counter_sources: release.since(&[(19, 0)]),
+            first_counter_consumption: is_minor(18),
+            safe_charge_value: release.since(&[(18, 3), (19, 0)]),
+            source_selector_first: is_minor(18),
+            source_class_path: if release.since(&[(18, 3), (19, 1)]) {
+                SourceClassPath::Request
+            } else {
+                SourceClassPath::NestedFirstRequest
+            },
+            binary_source_resources: release.since(&[(18, 4), (19, 0)]),
         }
     }
 }

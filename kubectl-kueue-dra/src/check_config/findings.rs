@@ -103,6 +103,10 @@ pub(crate) enum Code {
     TransformationDoubleCharge,
     /// A mapping name that workloads also request as an ordinary resource.
     MappingNameCollision,
+    /// A DeviceClass or ResourceClaimTemplate CEL selector that does not compile.
+    CelDoesNotCompile,
+    /// A counter or capacity source whose name no ResourceSlice of its driver publishes.
+    SourceNameUnpublished,
     /// The input has no objects of a kind a check needs.
     NotVerifiable,
 }
@@ -124,13 +128,15 @@ impl Code {
             Self::WaitForPodsReadyDisabled => "WAIT-FOR-PODS-READY-DISABLED",
             Self::TransformationDoubleCharge => "TRANSFORMATION-DOUBLE-CHARGE",
             Self::MappingNameCollision => "MAPPING-NAME-COLLISION",
+            Self::CelDoesNotCompile => "CEL-DOES-NOT-COMPILE",
+            Self::SourceNameUnpublished => "SOURCE-NAME-UNPUBLISHED",
             Self::NotVerifiable => "NOT-VERIFIABLE",
         }
     }
 
     /// Returns every code, in the order docs list them.
     #[cfg(test)]
-    pub(crate) fn all() -> [Self; 14] {
+    pub(crate) fn all() -> [Self; 16] {
         [
             Self::ConfigurationDecoding,
             Self::FeatureGates,
@@ -144,6 +150,8 @@ impl Code {
             Self::ImplicitExtendedResource,
             Self::TransformationDoubleCharge,
             Self::MappingNameCollision,
+            Self::CelDoesNotCompile,
+            Self::SourceNameUnpublished,
             Self::WaitForPodsReadyDisabled,
             Self::NotVerifiable,
         ]
