@@ -80,7 +80,7 @@ fn write_charge(text: &mut String, charge: &Charge) {
     let containers = charge.containers.join(",");
     let mut fields = Vec::new();
     match charge.path {
-        ChargePath::ResourceClaimTemplate => {
+        ChargePath::ResourceClaimTemplate | ChargePath::Counter | ChargePath::Capacity => {
             fields.push(("Claim", charge.claim.as_deref().unwrap_or_default()));
             fields.push(("Template", charge.template.as_deref().unwrap_or_default()));
             fields.push(("Request", charge.request.as_deref().unwrap_or_default()));
@@ -133,6 +133,8 @@ fn path_name(path: ChargePath) -> &'static str {
     match path {
         ChargePath::ResourceClaimTemplate => "ResourceClaimTemplate",
         ChargePath::ExtendedResource => "ExtendedResource",
+        ChargePath::Counter => "Counter",
+        ChargePath::Capacity => "Capacity",
     }
 }
 
