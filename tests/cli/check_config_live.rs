@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 
+use crate::examples::assert_follows_contract;
 use crate::fake_apiserver::{Cluster, FakeApiserver, Kubeconfig, run_live};
 use crate::harness::{self, json};
 use crate::live::{assert_only_reads, controller_deployment};
@@ -211,6 +212,14 @@ resources:
 
     // The fake apiserver serves only resource.k8s.io/v1, which Kueue v0.14 does not read.
     let document = json(&v14);
+    assert_eq!(
+        document["kueueVersion"], "v0.14.0",
+        "the flag overrides the image's tag"
+    );
+    assert_eq!(
+        document["kueueVersion"], "v0.14.0",
+        "the flag overrides the image's tag"
+    );
     let unserved = findings_with(&document, "DRA-API-NOT-SERVED");
     assert_eq!(unserved.len(), 1, "{document:#}");
     let message = unserved[0]["message"].as_str().expect("a message");
@@ -442,6 +451,7 @@ fn template_drift_is_reported_per_worker() {
     assert_eq!(drift[0]["objects"][0]["name"], "gpu-template");
     assert_eq!(drift[0]["objects"][1]["name"], "job-dra-job-8c3f1");
     assert_eq!(codes(&document).len(), 2, "{document:#}");
+    assert_follows_contract(&document);
     for server in &servers {
         assert_only_reads(server);
     }
@@ -533,4 +543,29 @@ fn worker_context_needs_live_manager() {
         output.stderr
     );
     assert_eq!(output.stdout, "");
+}
+
+#[test]
+fn unreachable_worker_names_context() {
+    let manager = FakeApiserver::start(Cluster::with(multikueue_cluster("manager")));
+    // A port that was bound and closed on 127.0.0.1: connecting to it is refused.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let url = format!("http://{}", closed.local_addr().expect("an address"));
+    drop(closed);
+    let kubeconfig =
+        Kubeconfig::with_contexts(&[("manager", manager.url.as_str()), ("worker-1", &url)]);
+
+    let output = run_live(
+        &kubeconfig,
+        &["check-config", "--worker-context", "worker-1"],
+    );
+
+    assert_eq!(output.code, Some(2), "stderr: {}", output.stderr);
+    assert_eq!(output.stdout, "");
+    assert!(
+        output.stderr.contains("context `worker-1`"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains(&url), "{}", output.stderr);
 }
