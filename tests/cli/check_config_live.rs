@@ -289,6 +289,22 @@ fn alpha_kubernetes_gate_not_verifiable() {
         gate_messages[0].contains("DRAPartitionableDevices"),
         "{messages:?}"
     );
+    let fixes: Vec<String> = findings_with(&document, "NOT-VERIFIABLE")
+        .iter()
+        .filter(|finding| {
+            finding["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("DRAPartitionableDevices")
+        })
+        .map(|finding| finding["fix"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    // No ResourceSlice shows the apiserver's gate, so both components are checked by hand.
+    assert!(
+        fixes[0].contains("kubernetes_feature_enabled{name=\"DRAPartitionableDevices\""),
+        "{fixes:?}"
+    );
+    assert!(fixes[0].contains("kube-scheduler"), "{fixes:?}");
 }
 
 #[test]
@@ -568,4 +584,43 @@ fn unreachable_worker_names_context() {
         output.stderr
     );
     assert!(output.stderr.contains(&url), "{}", output.stderr);
+}
+
+#[test]
+fn stored_extended_resource_shows_apiserver_gate() {
+    let objects: Vec<Value> = multikueue_cluster("manager")
+        .into_iter()
+        .map(|mut object| {
+            if object["kind"] == "DeviceClass" {
+                object["spec"]["extendedResourceName"] = json!("example.com/gpu");
+            }
+            object
+        })
+        .collect();
+    let mut cluster = Cluster::with(objects);
+    cluster.kubernetes_version = Some("v1.35.1".to_owned());
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["check-config", "-o", "json"]);
+
+    let document = json(&output);
+    let gate_findings: Vec<Value> = findings_with(&document, "NOT-VERIFIABLE")
+        .into_iter()
+        .filter(|finding| {
+            finding["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("DRAExtendedResource")
+        })
+        .collect();
+    assert_eq!(gate_findings.len(), 1, "{document:#}");
+    let message = gate_findings[0]["message"].as_str().expect("a message");
+    assert!(
+        message.contains("DeviceClass gpu.example.com has an extendedResourceName"),
+        "{message}"
+    );
+    let fix = gate_findings[0]["fix"].as_str().expect("a fix");
+    assert!(fix.contains("kube-scheduler"), "{fix}");
+    assert!(!fix.contains("/metrics"), "{fix}");
 }

@@ -146,30 +146,29 @@ fn kubernetes_features(
     // Without its gate, the extended-resource path stays unused, which is a warning. Configured
     // sources without theirs charge devices the cluster cannot allocate, which is an error.
     let features = [
-        (
-            context.gates.extended_resource && with_extended_resources,
-            "Kueue's extended-resource path",
-            &EXTENDED_RESOURCE,
-            Severity::Warning,
-        ),
-        (
-            context.gates.partitionable_devices && with_counters,
-            "Charging by counter sources",
-            &PARTITIONABLE_DEVICES,
-            Severity::Error,
-        ),
-        (
-            context.gates.consumable_capacity && with_capacity,
-            "Charging by capacity sources",
-            &CONSUMABLE_CAPACITY,
-            Severity::Error,
-        ),
+        FeatureUse {
+            in_use: context.gates.extended_resource && with_extended_resources,
+            feature: "Kueue's extended-resource path",
+            gate: &EXTENDED_RESOURCE,
+            severity: Severity::Warning,
+            apiserver_evidence: extended_resource_evidence(snapshot),
+        },
+        FeatureUse {
+            in_use: context.gates.partitionable_devices && with_counters,
+            feature: "Charging by counter sources",
+            gate: &PARTITIONABLE_DEVICES,
+            severity: Severity::Error,
+            apiserver_evidence: counter_evidence(snapshot),
+        },
+        FeatureUse {
+            in_use: context.gates.consumable_capacity && with_capacity,
+            feature: "Charging by capacity sources",
+            gate: &CONSUMABLE_CAPACITY,
+            severity: Severity::Error,
+            apiserver_evidence: capacity_evidence(snapshot),
+        },
     ];
-    let in_use: Vec<_> = features
-        .into_iter()
-        .filter(|(used, ..)| *used)
-        .map(|(_, feature, gate, severity)| (feature, gate, severity))
-        .collect();
+    let in_use: Vec<FeatureUse> = features.into_iter().filter(|usage| usage.in_use).collect();
     if in_use.is_empty() {
         return Vec::new();
     }
@@ -190,28 +189,86 @@ fn kubernetes_features(
         }
     };
     in_use
-        .into_iter()
-        .filter_map(|(feature, gate, severity)| {
-            gate_finding(live.context, version, feature, gate, severity)
-        })
+        .iter()
+        .filter_map(|usage| gate_finding(live.context, version, usage))
         .collect()
+}
+
+/// A Kueue DRA feature, whether the Configuration and objects use it, and what the cluster's
+/// objects show about the Kubernetes gate it needs.
+struct FeatureUse {
+    in_use: bool,
+    feature: &'static str,
+    gate: &'static KubernetesGate,
+    /// The severity when the Kubernetes release lacks the gate.
+    severity: Severity,
+    /// An object that kube-apiserver keeps only with the gate on, named in a sentence.
+    apiserver_evidence: Option<String>,
+}
+
+// kube-apiserver drops the fields of a disabled DRA feature when it stores an object, so an
+// object that has them was written while the gate was on.
+fn extended_resource_evidence(snapshot: &Snapshot) -> Option<String> {
+    let class = snapshot.device_classes.iter().find(|class| {
+        class
+            .spec
+            .extended_resource_name
+            .as_ref()
+            .is_some_and(|name| !name.is_empty())
+    })?;
+    let name = class.metadata.name.as_deref()?;
+    Some(format!("DeviceClass {name} has an extendedResourceName"))
+}
+
+fn counter_evidence(snapshot: &Snapshot) -> Option<String> {
+    let slice = snapshot.resource_slices.iter().find(|slice| {
+        let shares = slice
+            .spec
+            .shared_counters
+            .as_ref()
+            .is_some_and(|sets| !sets.is_empty());
+        let consumes = slice.spec.devices.iter().flatten().any(|device| {
+            device
+                .consumes_counters
+                .as_ref()
+                .is_some_and(|entries| !entries.is_empty())
+        });
+        shares || consumes
+    })?;
+    let name = slice.metadata.name.as_deref()?;
+    Some(format!("ResourceSlice {name} publishes counters"))
+}
+
+fn capacity_evidence(snapshot: &Snapshot) -> Option<String> {
+    let slice = snapshot.resource_slices.iter().find(|slice| {
+        slice
+            .spec
+            .devices
+            .iter()
+            .flatten()
+            .any(|device| device.allow_multiple_allocations == Some(true))
+    })?;
+    let name = slice.metadata.name.as_deref()?;
+    Some(format!(
+        "ResourceSlice {name} has a device that allows multiple allocations"
+    ))
 }
 
 /// Returns the finding for one Kueue feature on this Kubernetes version. The gate may not
 /// exist yet (an error or warning), be off by default (the steps to check by hand), or be on
 /// by default (no finding).
-fn gate_finding(
-    context: &str,
-    version: &KubernetesVersion,
-    feature: &str,
-    gate: &KubernetesGate,
-    severity: Severity,
-) -> Option<Finding> {
+fn gate_finding(context: &str, version: &KubernetesVersion, usage: &FeatureUse) -> Option<Finding> {
+    let FeatureUse {
+        feature,
+        gate,
+        severity,
+        ..
+    } = usage;
     let name = gate.name;
     let release = &version.git_version;
     if !version.at_least(1, gate.alpha_minor) {
         return Some(finding(
-            severity,
+            *severity,
             Code::KubernetesFeatureUnavailable,
             format!(
                 "{feature} needs the Kubernetes feature gate {name}, which Kubernetes \
@@ -230,20 +287,35 @@ fn gate_finding(
     if version.at_least(1, gate.beta_minor) {
         return None;
     }
+    let scheduler_check = "the --feature-gates flag of kube-scheduler (on kubeadm clusters in \
+                           /etc/kubernetes/manifests/kube-scheduler.yaml)";
+    let (seen, fix) = match &usage.apiserver_evidence {
+        Some(evidence) => (
+            format!(
+                "{evidence}, so kube-apiserver had the gate on when it was written, but a \
+                 client cannot read kube-scheduler's flags"
+            ),
+            format!("check by hand: {scheduler_check}"),
+        ),
+        None => (
+            "a client cannot read the components' flags".to_owned(),
+            format!(
+                "check by hand: `kubectl get --raw /metrics | grep \
+                 'kubernetes_feature_enabled{{name=\"{name}\"'` for kube-apiserver, and \
+                 {scheduler_check}"
+            ),
+        ),
+    };
     Some(finding(
         Severity::Info,
         Code::NotVerifiable,
         format!(
             "{feature} needs the Kubernetes feature gate {name} on kube-apiserver and \
-             kube-scheduler; Kubernetes {release} of context `{context}` has it off by default, \
-             and a client cannot read the components' flags"
+             kube-scheduler. Kubernetes {release} of context `{context}` has it off by default, \
+             and {seen}"
         ),
         Vec::new(),
-        &format!(
-            "check by hand: `kubectl get --raw /metrics | grep 'kubernetes_feature_enabled{{name=\"{name}\"'` \
-             for kube-apiserver, and --feature-gates of kube-scheduler (on kubeadm clusters in \
-             /etc/kubernetes/manifests/kube-scheduler.yaml)"
-        ),
+        &fix,
     ))
 }
 
