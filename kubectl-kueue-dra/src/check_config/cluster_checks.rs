@@ -206,8 +206,9 @@ struct FeatureUse {
     apiserver_evidence: Option<String>,
 }
 
-// kube-apiserver drops the fields of a disabled DRA feature when it stores an object, so an
-// object that has them was written while the gate was on.
+// kube-apiserver drops the fields of a disabled DRA feature when it stores an object
+// (`dropDisabledFields` in Kubernetes' `pkg/registry/resource/*/strategy.go`), so an object
+// that has them was written while the gate was on.
 fn extended_resource_evidence(snapshot: &Snapshot) -> Option<String> {
     let class = snapshot.device_classes.iter().find(|class| {
         class
