@@ -624,3 +624,33 @@ fn stored_extended_resource_shows_apiserver_gate() {
     assert!(fix.contains("kube-scheduler"), "{fix}");
     assert!(!fix.contains("/metrics"), "{fix}");
 }
+
+#[test]
+fn finished_workloads_need_nothing_on_workers() {
+    let manager: Vec<Value> = multikueue_cluster("manager")
+        .into_iter()
+        .map(|mut object| {
+            if object["kind"] == "Workload" {
+                object["status"] = json!({"conditions": [{
+                    "type": "Finished",
+                    "status": "True",
+                    "reason": "Succeeded",
+                    "message": "Job finished successfully",
+                    "lastTransitionTime": "2026-12-02T11:00:00Z",
+                }]});
+            }
+            object
+        })
+        .collect();
+    let worker = without(
+        multikueue_cluster("manager"),
+        "ResourceClaimTemplate",
+        "gpu-template",
+    );
+
+    let (output, _servers) = check_workers(manager, &[("worker-1", worker)], &[]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    let document = json(&output);
+    assert_eq!(codes(&document), Vec::<String>::new(), "{document:#}");
+}
