@@ -143,6 +143,11 @@ struct RequestSummary {
     description: String,
 }
 
+/// Summarizes a template's device requests by name, DeviceClass, allocation mode, count and
+/// `exactly` selectors.
+///
+/// NOTE: selectors of `firstAvailable` entries, tolerations, constraints and device config
+/// are not compared, so templates that differ only there are reported as identical.
 fn requests(template: &ResourceClaimTemplate) -> Vec<RequestSummary> {
     let requests = template
         .spec
