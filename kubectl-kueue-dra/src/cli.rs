@@ -43,7 +43,7 @@ pub enum Command {
     /// Check the Kueue Configuration as Kueue does at start-up, and against the cluster's
     /// DeviceClasses, ClusterQueues and workloads, which Kueue never does.
     #[command(after_help = CHECK_CONFIG_EXAMPLES)]
-    CheckConfig(CheckConfigArgs),
+    CheckConfig(Box<CheckConfigArgs>),
 
     /// Print a shell completion script for `kubectl-kueue_dra`.
     #[command(after_help = COMPLETION_EXAMPLES)]
@@ -67,19 +67,39 @@ Examples:
   kubectl kueue-dra check-config --config kueue-config.yaml -f cluster-objects/
 
   # Fail a CI job on warnings too
-  kubectl kueue-dra check-config --config kueue-config.yaml -f manifests/ --strict -o json";
+  kubectl kueue-dra check-config --config kueue-config.yaml -f manifests/ --strict -o json
+
+  # Check the live cluster of the current context as it runs
+  kubectl kueue-dra check-config
+
+  # Check a new Configuration against the live cluster before rolling it out
+  kubectl kueue-dra check-config --config kueue-config.yaml --context production
+
+  # Check a MultiKueue manager and the worker clusters of two other contexts
+  kubectl kueue-dra check-config --context manager --worker-context worker-1 --worker-context worker-2";
 
 #[derive(Debug, Args)]
 pub struct CheckConfigArgs {
     /// Files or directories of manifests to read, or `-` for standard input: DeviceClasses,
     /// ClusterQueues, ResourceClaimTemplates and workloads to check the Configuration against.
+    /// Without `-f`, the live cluster is read.
     #[arg(short = 'f', long = "filename", value_name = "PATH")]
     pub files: Vec<PathBuf>,
 
     /// The Kueue Configuration to check: a Configuration document or the
-    /// `kueue-manager-config` ConfigMap. It takes the place of any Configuration in `-f`.
+    /// `kueue-manager-config` ConfigMap. It takes the place of any Configuration in `-f`, or
+    /// of the live cluster's ConfigMap.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    /// A kubeconfig context of a MultiKueue worker cluster to compare with the manager
+    /// cluster; repeat it for several workers. Each worker's DeviceClasses,
+    /// ResourceClaimTemplates, Kueue ConfigMap and ClusterQueues are read.
+    #[arg(long = "worker-context", value_name = "NAME", conflicts_with = "files")]
+    pub worker_contexts: Vec<String>,
 
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
@@ -90,9 +110,11 @@ pub struct CheckConfigArgs {
     pub no_headers: bool,
 
     /// The Kueue release whose checks to reproduce: `v0.14.0` to `v0.19.2`, or `main`.
-    /// A minor version such as `v0.18` means its newest patch.
-    #[arg(long, value_name = "VERSION", default_value = DEFAULT_VERSION)]
-    pub kueue_version: String,
+    /// A minor version such as `v0.18` means its newest patch. The default is the release of
+    /// the image of the live cluster's `kueue-controller-manager` Deployment, and `v0.19.2`
+    /// for files or when the image tag names no release.
+    #[arg(long, value_name = "VERSION")]
+    pub kueue_version: Option<String>,
 
     /// Exit with code 1 on warnings too, not only on errors.
     #[arg(long)]
@@ -192,7 +214,7 @@ pub struct ExplainArgs {
 }
 
 /// The flags that pick the live cluster, read when `-f` is not given.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct ClusterArgs {
     /// The kubeconfig file to read, instead of `KUBECONFIG` or `~/.kube/config`.
     #[arg(long, value_name = "PATH")]

@@ -99,7 +99,10 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
 /// Returns the release to reproduce for a live cluster: `--kueue-version`, or else the tag of
 /// Kueue's controller image, or else the default release with a warning and a note on every
 /// workload. Applies the controller's `--feature-gates` argument to the Configuration.
-fn cluster_release(cluster: &mut ClusterInput, flag: Option<Release>) -> anyhow::Result<Release> {
+pub(crate) fn cluster_release(
+    cluster: &mut ClusterInput,
+    flag: Option<Release>,
+) -> anyhow::Result<Release> {
     let release = match flag {
         Some(release) => release,
         None => match detect::release(&cluster.controller) {

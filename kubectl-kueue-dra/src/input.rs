@@ -71,6 +71,24 @@ pub(crate) fn load_cluster(
     scope: &NamespaceScope<'_>,
     selectors: &WorkloadSelectors,
 ) -> anyhow::Result<ClusterInput> {
+    let no_more = |_: Cluster| async { Ok(()) };
+    let (input, ()) = load_cluster_and(args, config, scope, selectors, no_more)?;
+    Ok(input)
+}
+
+/// Reads the live cluster and the `--config` file as [`load_cluster`] does, then runs
+/// `read_more` with the same connection, for requests only one command needs.
+pub(crate) fn load_cluster_and<T, F, Fut>(
+    args: &ClusterArgs,
+    config: Option<&Path>,
+    scope: &NamespaceScope<'_>,
+    selectors: &WorkloadSelectors,
+    read_more: F,
+) -> anyhow::Result<(ClusterInput, T)>
+where
+    F: FnOnce(Cluster) -> Fut,
+    Fut: Future<Output = anyhow::Result<T>>,
+{
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -104,12 +122,14 @@ pub(crate) fn load_cluster(
             workload_field_selector: selectors.field.clone(),
         };
         let controller = cluster.read_into(&mut loader, &read).await?;
-        Ok(ClusterInput {
+        let input = ClusterInput {
             snapshot: finish(loader)?,
             namespace,
             context: cluster.context().to_owned(),
             controller,
-        })
+        };
+        let more = read_more(cluster).await?;
+        Ok((input, more))
     };
     runtime.block_on(progress::interruptible(read))
 }

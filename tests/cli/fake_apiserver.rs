@@ -8,6 +8,7 @@
 //! rules, and read back the log of every request.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -89,6 +90,8 @@ pub struct Cluster {
     pub rules: Option<Vec<Rule>>,
     /// The log of every request received, in order.
     pub requests: Vec<Request>,
+    /// The `gitVersion` `/version` reports, such as `v1.33.5`; `None` reports `v1.34.2`.
+    pub kubernetes_version: Option<String>,
 }
 
 impl Cluster {
@@ -343,7 +346,10 @@ fn respond(cluster: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap) ->
         return status(405, "MethodNotAllowed", "the fake apiserver only reads");
     }
     if uri.path() == "/version" {
-        return Json(json!({"major": "1", "minor": "34", "gitVersion": "v1.34.2"})).into_response();
+        return Json(version_info(cluster.kubernetes_version.as_deref())).into_response();
+    }
+    if uri.path() == "/apis" {
+        return Json(api_groups(&cluster.missing_groups)).into_response();
     }
 
     let Some(target) = Target::parse(uri.path()) else {
@@ -382,6 +388,36 @@ fn respond(cluster: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap) ->
         return response;
     }
     serve_objects(&cluster, &target, &query)
+}
+
+/// Builds the `/version` document for a `gitVersion` such as `v1.33.5`.
+fn version_info(git_version: Option<&str>) -> Value {
+    let git_version = git_version.unwrap_or("v1.34.2");
+    let mut numbers = git_version.trim_start_matches('v').split('.');
+    let major = numbers.next().unwrap_or_default();
+    let minor = numbers.next().unwrap_or_default();
+    json!({"major": major, "minor": minor, "gitVersion": git_version})
+}
+
+/// Builds the `/apis` discovery document: the API groups the plugin reads, except those in
+/// `missing`.
+fn api_groups(missing: &HashSet<String>) -> Value {
+    let served = [
+        ("apps", "v1"),
+        ("kueue.x-k8s.io", "v1beta2"),
+        ("node.k8s.io", "v1"),
+        ("resource.k8s.io", "v1"),
+    ];
+    let groups: Vec<Value> = served
+        .iter()
+        .filter(|(group, _)| !missing.contains(*group))
+        .map(|(group, version)| {
+            let group_version =
+                json!({"groupVersion": format!("{group}/{version}"), "version": version});
+            json!({"name": group, "versions": [group_version], "preferredVersion": group_version})
+        })
+        .collect();
+    json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
 }
 
 /// Removes the next injected fault for `plural` and returns its response, if it applies.
@@ -830,6 +866,32 @@ users:
 
     pub fn path(&self) -> PathBuf {
         self.dir.path().join("config")
+    }
+
+    /// Writes a kubeconfig with one context per `(name, server)`, each with its own cluster
+    /// and the bearer token [`TOKEN`]; the first context is the current one.
+    pub fn with_contexts(contexts: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut clusters = String::new();
+        let mut context_entries = String::new();
+        for (name, server) in contexts {
+            let _ = write!(
+                clusters,
+                "- name: {name}\n  cluster:\n    server: {server}\n"
+            );
+            let _ = write!(
+                context_entries,
+                "- name: {name}\n  context:\n    cluster: {name}\n    user: fake\n    \
+                 namespace: default\n"
+            );
+        }
+        let current = contexts.first().map_or("", |(name, _)| name);
+        let text = format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n{clusters}contexts:\n{context_entries}\
+             current-context: {current}\nusers:\n- name: fake\n  user:\n    token: {TOKEN}\n"
+        );
+        std::fs::write(dir.path().join("config"), text).expect("the kubeconfig is written");
+        Self { dir }
     }
 }
 

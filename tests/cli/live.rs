@@ -139,7 +139,7 @@ fn workload_names(document: &Value) -> Vec<String> {
         .collect()
 }
 
-fn assert_only_reads(server: &FakeApiserver) {
+pub(crate) fn assert_only_reads(server: &FakeApiserver) {
     for request in server.requests() {
         assert_eq!(request.method, Method::GET, "{request:?}");
     }

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod check_config;
+mod check_config_live;
 mod color;
 mod commands;
 mod corpus;

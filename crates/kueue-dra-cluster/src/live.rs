@@ -20,6 +20,8 @@ use crate::error::LoadError;
 use crate::loader::{KUEUE_CONFIG_MAP, Loader};
 use crate::origin::Origin;
 
+pub mod facts;
+
 /// The number of objects asked for per list request.
 pub const DEFAULT_PAGE_SIZE: u32 = 500;
 

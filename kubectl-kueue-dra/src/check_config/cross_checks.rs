@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::api::resource::v1::DeviceSelector;
 use kueue_api::config::v1beta2::QuotaCheckStrategy;
 use kueue_api::config::{Configuration, DeviceClassMapping};
-use kueue_dra_cluster::Snapshot;
+use kueue_dra_cluster::{LoadedWorkload, Snapshot};
 use kueue_dra_index::DeviceClassIndex;
 use kueue_dra_quota::dra_cel::{self, Features};
 use kueue_dra_quota::{FeatureGates, Quantity, Release};
@@ -82,15 +82,7 @@ impl Usage {
     fn collect(snapshot: &Snapshot) -> Self {
         let mut usage = Self::default();
         for loaded in &snapshot.workloads {
-            let workload = &loaded.workload;
-            let namespace = workload.metadata.namespace.clone().unwrap_or_default();
-            let reference =
-                ObjectReference::namespaced(&loaded.object.kind, &namespace, &loaded.object.name);
-            let specs = workload
-                .spec
-                .pod_sets
-                .iter()
-                .filter_map(|pod_set| pod_set.template.spec.as_ref());
+            let (namespace, reference, specs) = pod_specs(loaded);
             for spec in specs {
                 usage.add_resources(spec, &reference);
                 usage.add_classes(spec, &namespace, snapshot);
@@ -155,6 +147,22 @@ impl Usage {
             }
         }
     }
+}
+
+/// Returns a workload's namespace, a reference to the object it was read from, and the specs
+/// of its pod templates.
+pub(super) fn pod_specs(loaded: &LoadedWorkload) -> (String, ObjectReference, Vec<&PodSpec>) {
+    let workload = &loaded.workload;
+    let namespace = workload.metadata.namespace.clone().unwrap_or_default();
+    let reference =
+        ObjectReference::namespaced(&loaded.object.kind, &namespace, &loaded.object.name);
+    let specs = workload
+        .spec
+        .pod_sets
+        .iter()
+        .filter_map(|pod_set| pod_set.template.spec.as_ref())
+        .collect();
+    (namespace, reference, specs)
 }
 
 /// The resolution of each extended resource name that a DeviceClass declares: the DeviceClass
