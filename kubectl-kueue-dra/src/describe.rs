@@ -167,7 +167,7 @@ fn write_charge(text: &mut String, charge: &Charge) {
     let containers = charge.containers.join(",");
     let mut fields = Vec::new();
     match charge.path {
-        ChargePath::ResourceClaimTemplate | ChargePath::Counter | ChargePath::Capacity => {
+        ChargePath::ResourceClaimTemplate => {
             fields.push(("Claim", charge.claim.as_deref().unwrap_or_default()));
             fields.push(("Template", charge.template.as_deref().unwrap_or_default()));
             fields.push(("Request", charge.request.as_deref().unwrap_or_default()));
