@@ -40,10 +40,10 @@ pub(crate) enum ValueClamp {
 /// missing or whose CEL does not compile (`pkg/dra/counters.go`, `resolveAndCompileDeviceClass`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SourceClassPath {
-    /// v0.18.0 to v0.18.2 and v0.19.0: under the request's path, at request index 0
+    /// v0.18.0 to v0.18.4 and v0.19.0: under the request's path, at request index 0
     /// (`...devices.requests[k].devices.requests[0]`).
     NestedFirstRequest,
-    /// From v0.18.3 and v0.19.1: at the request (`...devices.requests[k]`).
+    /// From v0.18.5 and v0.19.1: at the request (`...devices.requests[k]`).
     Request,
 }
 
@@ -180,7 +180,7 @@ impl Rules {
             first_counter_consumption: is_minor(18),
             safe_charge_value: release.since(&[(18, 3), (19, 0)]),
             source_selector_first: is_minor(18),
-            source_class_path: if release.since(&[(18, 3), (19, 1)]) {
+            source_class_path: if release.since(&[(18, 5), (19, 1)]) {
                 SourceClassPath::Request
             } else {
                 SourceClassPath::NestedFirstRequest
