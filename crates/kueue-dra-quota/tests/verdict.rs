@@ -701,7 +701,7 @@ resources:
     deviceClassNames: [gpu.example.com]
 ";
 
-    let changes = drift_of(renamed, &template, &admitted);
+    let changes = drift_of(renamed, &template, &admitted, None);
 
     let described: Vec<String> = changes
         .iter()
@@ -733,11 +733,12 @@ resources:
     deviceClassNames: [gpu.example.com]
 ";
 
-    let changes = drift_of(config, &template, &admitted);
+    let changes = drift_of(config, &template, &admitted, None);
     let unchanged = drift_of(
         config,
         &RCT_JOB.replace("namespace: default", "namespace: gpu-test1"),
         &admitted,
+        None,
     );
 
     assert_eq!(changes.len(), 1);
@@ -751,6 +752,7 @@ fn drift_of(
     config_yaml: &str,
     templates_yaml: &str,
     admitted: &Workload,
+    cluster_queue: Option<&ClusterQueue>,
 ) -> Vec<kueue_dra_quota::DriftChange> {
     let config = configuration(config_yaml);
     let mappings = config
@@ -763,7 +765,65 @@ fn drift_of(
     let calculator = Calculator::new(&config, &index, &templates);
     let recomputed = calculator.explain(&without_admission(admitted));
     let settings = VerdictSettings::new(Release::default(), calculator.feature_gates(), &config);
-    drift(admitted, &recomputed, None, &settings)
+    drift(admitted, &recomputed, cluster_queue, &settings)
+}
+
+/// Kueue records the usage of every resource that got a flavor, a zero request included, and
+/// skips a zero request only for a resource that the ClusterQueue does not cover.
+#[test]
+fn drift_keeps_zero_covered_usage() {
+    let queue: Vec<ClusterQueue> = documents(
+        "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ClusterQueue
+metadata: {name: team-a}
+spec:
+  namespaceSelector: {}
+  resourceGroups:
+  - coveredResources: [cpu]
+    flavors:
+    - name: default-flavor
+      resources:
+      - {name: cpu, nominalQuota: 8}
+",
+        "ClusterQueue",
+    );
+    let admitted = workload(
+        "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: Workload
+metadata: {name: job-sleep, namespace: default}
+spec:
+  queueName: user-queue
+  podSets:
+  - name: main
+    count: 2
+    template:
+      spec:
+        restartPolicy: Never
+        containers:
+        - name: sleeper
+          image: registry.k8s.io/e2e-test-images/agnhost:2.53
+          resources:
+            requests: {cpu: '0', example.com/fpga: '0'}
+status:
+  admission:
+    clusterQueue: team-a
+    podSetAssignments:
+    - name: main
+      count: 2
+      flavors: {cpu: default-flavor}
+      resourceUsage: {cpu: '0'}
+",
+    );
+
+    let changes = drift_of(GPU_MAPPING, "", &admitted, Some(&queue[0]));
+
+    let described: Vec<String> = changes
+        .iter()
+        .map(kueue_dra_quota::DriftChange::describe)
+        .collect();
+    assert_eq!(described, Vec::<String>::new());
 }
 
 /// A Workload with `status.admission` but no QuotaReserved or Admitted condition has no
