@@ -212,6 +212,10 @@ pub(crate) struct SchedulerRules {
     /// From v0.18.0: quotas are `resources.Amount` values, and an unlimited amount prints as
     /// `<unlimited>` in messages.
     pub unlimited_amounts: bool,
+    /// From v0.18.5 and v0.19.1: the flavor assigner walks a pod set's requests through
+    /// `requests.Iter()`, which follows the FNV-1a hash order while
+    /// `VectorizedResourceRequests` is on. Before, it ranges over a Go map.
+    pub hash_ordered_requests: bool,
     /// The message for a namespace outside the ClusterQueue's `namespaceSelector`: capitalised
     /// in the scheduler before v0.18.5 and v0.19.0, then `workload.ErrNamespaceMismatch`.
     pub namespace_mismatch: &'static str,
@@ -228,6 +232,7 @@ impl SchedulerRules {
             },
             skip_zero_uncovered: release.since(&[(16, 0)]),
             unlimited_amounts: release.since(&[(18, 0)]),
+            hash_ordered_requests: release.since(&[(18, 5), (19, 1)]),
             namespace_mismatch: if release.since(&[(18, 5), (19, 0)]) {
                 "workload namespace doesn't match ClusterQueue selector"
             } else {

@@ -1126,3 +1126,71 @@ fn unlimited_quota_prints_as_such() {
     assert_eq!(check.nominal.as_deref(), Some("<unlimited>"));
     assert_eq!(check.maximum_capacity.as_deref(), Some("<unlimited>"));
 }
+
+/// From v0.18.5 and v0.19.1, with `VectorizedResourceRequests` on, Kueue walks a pod set's
+/// requests by the FNV-1a hash of the resource name and stops at the first that gets no
+/// flavor. `nvidia.com/gpu` hashes below `cpu`, so it is named even though `cpu` also fails.
+#[test]
+fn failing_resource_by_hash_order() {
+    let queues = "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ResourceFlavor
+metadata: {name: default-flavor}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ClusterQueue
+metadata: {name: team-a}
+spec:
+  namespaceSelector: {}
+  resourceGroups:
+  - coveredResources: [cpu]
+    flavors:
+    - name: default-flavor
+      resources:
+      - {name: cpu, nominalQuota: 8}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: LocalQueue
+metadata: {name: user-queue, namespace: default}
+spec: {clusterQueue: team-a}
+";
+    let workload = workload(
+        "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: Workload
+metadata: {name: job-train, namespace: default}
+spec:
+  queueName: user-queue
+  podSets:
+  - name: main
+    count: 1
+    template:
+      spec:
+        restartPolicy: Never
+        containers:
+        - name: trainer
+          image: registry.k8s.io/e2e-test-images/agnhost:2.53
+          resources:
+            requests: {cpu: '16', nvidia.com/gpu: '1'}
+            limits: {nvidia.com/gpu: '1'}
+",
+    );
+    let gate_off = format!("{GPU_MAPPING}featureGates: {{VectorizedResourceRequests: false}}\n");
+    let v0_19_0 = Release::parse("v0.19.0").expect("a release");
+    let v0_18_4 = Release::parse("v0.18.4").expect("a release");
+    let v0_18_5 = Release::parse("v0.18.5").expect("a release");
+    let cpu_message = "couldn't assign flavors to pod set main: insufficient quota for cpu in flavor default-flavor, previously considered podsets requests (0) + current podset request (16) > maximum capacity (8)";
+    let gpu_message = "couldn't assign flavors to pod set main: resource nvidia.com/gpu unavailable in ClusterQueue";
+
+    let latest = verdict_in(Release::default(), GPU_MAPPING, queues, &workload);
+    let latest_gate_off = verdict_in(Release::default(), &gate_off, queues, &workload);
+    let before_hash_v0_19 = verdict_in(v0_19_0, GPU_MAPPING, queues, &workload);
+    let before_hash_v0_18 = verdict_in(v0_18_4, GPU_MAPPING, queues, &workload);
+    let hash_v0_18 = verdict_in(v0_18_5, GPU_MAPPING, queues, &workload);
+
+    assert_eq!(latest.message, gpu_message);
+    assert_eq!(hash_v0_18.message, gpu_message);
+    assert_eq!(latest_gate_off.message, cpu_message);
+    assert_eq!(before_hash_v0_19.message, cpu_message);
+    assert_eq!(before_hash_v0_18.message, cpu_message);
+}

@@ -13,6 +13,7 @@ use kueue_api::v1beta2::{
 use super::amount::Amount;
 use super::tree::{FlavorResource, QuotaTree};
 use super::{FlavorCheck, FlavorMode, Outcome, PodSetVerdict, ResourceVerdict, VerdictSettings};
+use crate::claims::fnv1a;
 use crate::rules::{CapacityMessage, SchedulerRules};
 
 /// The int64 requests of one pod set, all pods included, by resource.
@@ -156,10 +157,19 @@ impl Assigner<'_> {
         let mut failed = false;
         let mut failing_groups = 0;
 
-        // NOTE: Kueue walks the requests in Go map order, so when two resource groups both
-        // fail, its message names either one. This walks them by resource name.
+        let hash_ordered = self.hash_ordered_requests();
+        let mut order: Vec<(&String, i64)> = pod_set
+            .values
+            .iter()
+            .map(|(resource, &value)| (resource, value))
+            .collect();
+        if hash_ordered {
+            order.sort_by_key(|(resource, _)| (fnv1a(resource), *resource));
+        }
+        // NOTE: without the hash order Kueue walks the requests in Go map order, so when two
+        // resource groups both fail, its message names either one. This walks them by name.
         let mut checked_groups = BTreeSet::new();
-        for (resource, &value) in &pod_set.values {
+        for (resource, value) in order {
             let Some((group_index, group)) = self.group_of(resource) else {
                 if value == 0 && self.rules.skip_zero_uncovered {
                     continue;
@@ -194,7 +204,7 @@ impl Assigner<'_> {
             picked.extend(result.picked);
             reasons.extend(result.reasons);
         }
-        if failing_groups > 1 {
+        if failing_groups > 1 && !hash_ordered {
             notes.push(format!(
                 "More than one resource group of pod set `{}` gets no flavor. Kueue reports whichever it checks first, in Go map order, so its message may name another resource.",
                 pod_set.name
@@ -468,6 +478,12 @@ impl Assigner<'_> {
             return "<unlimited>".to_owned();
         }
         self.settings.formatter.format(resource, amount.value())
+    }
+
+    /// Returns whether Kueue walks a pod set's requests in FNV-1a hash order, then by name
+    /// (`resources.SliceRequests`), rather than in Go map order.
+    fn hash_ordered_requests(&self) -> bool {
+        self.rules.hash_ordered_requests && self.settings.gates.vectorized_resource_requests
     }
 
     /// Kueue's `RGByResource`: the resource group that covers `resource`, with its index.
