@@ -88,6 +88,55 @@ metadata: {name: user-queue, namespace: default}
 spec: {clusterQueue: team-a}
 ";
 
+/// One ClusterQueue that covers only `cpu`, 8 cores in flavor `default-flavor`.
+const CPU_QUEUES: &str = "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ResourceFlavor
+metadata: {name: default-flavor}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ClusterQueue
+metadata: {name: team-a}
+spec:
+  namespaceSelector: {}
+  resourceGroups:
+  - coveredResources: [cpu]
+    flavors:
+    - name: default-flavor
+      resources:
+      - {name: cpu, nominalQuota: 8}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: LocalQueue
+metadata: {name: user-queue, namespace: default}
+spec: {clusterQueue: team-a}
+";
+
+/// Returns the YAML of a Workload with `count` pods whose one container has `requests`, a
+/// YAML flow mapping, and no resource claims.
+fn cpu_workload(count: i32, requests: &str) -> String {
+    format!(
+        "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: Workload
+metadata: {{name: job-sleep, namespace: default}}
+spec:
+  queueName: user-queue
+  podSets:
+  - name: main
+    count: {count}
+    template:
+      spec:
+        restartPolicy: Never
+        containers:
+        - name: sleeper
+          image: registry.k8s.io/e2e-test-images/agnhost:2.53
+          resources:
+            requests: {requests}
+"
+    )
+}
+
 /// Builds the Workload of a Job with `count` pods, each with one `single-gpu` claim.
 fn gpu_workload(count: i32) -> Workload {
     workload(&format!(
@@ -772,40 +821,8 @@ fn drift_of(
 /// skips a zero request only for a resource that the ClusterQueue does not cover.
 #[test]
 fn drift_keeps_zero_covered_usage() {
-    let queue: Vec<ClusterQueue> = documents(
-        "
-apiVersion: kueue.x-k8s.io/v1beta2
-kind: ClusterQueue
-metadata: {name: team-a}
-spec:
-  namespaceSelector: {}
-  resourceGroups:
-  - coveredResources: [cpu]
-    flavors:
-    - name: default-flavor
-      resources:
-      - {name: cpu, nominalQuota: 8}
-",
-        "ClusterQueue",
-    );
-    let admitted = workload(
-        "
-apiVersion: kueue.x-k8s.io/v1beta2
-kind: Workload
-metadata: {name: job-sleep, namespace: default}
-spec:
-  queueName: user-queue
-  podSets:
-  - name: main
-    count: 2
-    template:
-      spec:
-        restartPolicy: Never
-        containers:
-        - name: sleeper
-          image: registry.k8s.io/e2e-test-images/agnhost:2.53
-          resources:
-            requests: {cpu: '0', example.com/fpga: '0'}
+    let queue: Vec<ClusterQueue> = documents(CPU_QUEUES, "ClusterQueue");
+    let status = "
 status:
   admission:
     clusterQueue: team-a
@@ -814,8 +831,11 @@ status:
       count: 2
       flavors: {cpu: default-flavor}
       resourceUsage: {cpu: '0'}
-",
-    );
+";
+    let admitted = workload(&format!(
+        "{}{status}",
+        cpu_workload(2, "{cpu: '0', example.com/fpga: '0'}")
+    ));
 
     let changes = drift_of(GPU_MAPPING, "", &admitted, Some(&queue[0]));
 
@@ -1132,49 +1152,8 @@ fn unlimited_quota_prints_as_such() {
 /// flavor. `nvidia.com/gpu` hashes below `cpu`, so it is named even though `cpu` also fails.
 #[test]
 fn failing_resource_by_hash_order() {
-    let queues = "
-apiVersion: kueue.x-k8s.io/v1beta2
-kind: ResourceFlavor
-metadata: {name: default-flavor}
----
-apiVersion: kueue.x-k8s.io/v1beta2
-kind: ClusterQueue
-metadata: {name: team-a}
-spec:
-  namespaceSelector: {}
-  resourceGroups:
-  - coveredResources: [cpu]
-    flavors:
-    - name: default-flavor
-      resources:
-      - {name: cpu, nominalQuota: 8}
----
-apiVersion: kueue.x-k8s.io/v1beta2
-kind: LocalQueue
-metadata: {name: user-queue, namespace: default}
-spec: {clusterQueue: team-a}
-";
-    let workload = workload(
-        "
-apiVersion: kueue.x-k8s.io/v1beta2
-kind: Workload
-metadata: {name: job-train, namespace: default}
-spec:
-  queueName: user-queue
-  podSets:
-  - name: main
-    count: 1
-    template:
-      spec:
-        restartPolicy: Never
-        containers:
-        - name: trainer
-          image: registry.k8s.io/e2e-test-images/agnhost:2.53
-          resources:
-            requests: {cpu: '16', nvidia.com/gpu: '1'}
-            limits: {nvidia.com/gpu: '1'}
-",
-    );
+    let queues = CPU_QUEUES;
+    let workload = workload(&cpu_workload(1, "{cpu: '16', nvidia.com/gpu: '1'}"));
     let gate_off = format!("{GPU_MAPPING}featureGates: {{VectorizedResourceRequests: false}}\n");
     let v0_19_0 = Release::parse("v0.19.0").expect("a release");
     let v0_18_4 = Release::parse("v0.18.4").expect("a release");
