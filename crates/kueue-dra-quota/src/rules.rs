@@ -201,6 +201,18 @@ pub(crate) enum CapacityMessage {
     PreviouslyConsidered,
 }
 
+/// The label keys on which the flavor assigner keeps the pod's `nodeSelector` entries and
+/// required node-affinity expressions before matching them with a flavor's labels
+/// (`pkg/scheduler/flavorassigner/flavorassigner.go`, `flavorSelector`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NodeLabelKeys {
+    /// Before v0.17.6, v0.18.2 and v0.19.0: the keys of every flavor in the resource group
+    /// (`resourceGroup.LabelKeys`), so a flavor without a key still fails a selector on it.
+    Group,
+    /// From v0.17.6, v0.18.2 and v0.19.0: the keys of the flavor being tried.
+    Flavor,
+}
+
 /// The scheduler rules behind the ClusterQueue verdict that differ between releases.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SchedulerRules {
@@ -216,6 +228,8 @@ pub(crate) struct SchedulerRules {
     /// `requests.Iter()`, which follows the FNV-1a hash order while
     /// `VectorizedResourceRequests` is on. Before, it ranges over a Go map.
     pub hash_ordered_requests: bool,
+    /// The label keys on which a flavor's node-affinity check compares the pod.
+    pub node_label_keys: NodeLabelKeys,
     /// The message for a namespace outside the ClusterQueue's `namespaceSelector`: capitalised
     /// in the scheduler before v0.18.5 and v0.19.0, then `workload.ErrNamespaceMismatch`.
     pub namespace_mismatch: &'static str,
@@ -233,6 +247,11 @@ impl SchedulerRules {
             skip_zero_uncovered: release.since(&[(16, 0)]),
             unlimited_amounts: release.since(&[(18, 0)]),
             hash_ordered_requests: release.since(&[(18, 5), (19, 1)]),
+            node_label_keys: if release.since(&[(17, 6), (18, 2), (19, 0)]) {
+                NodeLabelKeys::Flavor
+            } else {
+                NodeLabelKeys::Group
+            },
             namespace_mismatch: if release.since(&[(18, 5), (19, 0)]) {
                 "workload namespace doesn't match ClusterQueue selector"
             } else {

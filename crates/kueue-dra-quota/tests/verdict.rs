@@ -986,6 +986,23 @@ spec: {clusterQueue: team-a}
     );
 }
 
+/// Adds the fields of `fields`, a JSON object such as `{"nodeSelector": {...}}`, to the pod
+/// spec of `workload`'s first pod set.
+fn with_pod_fields(mut workload: Workload, fields: &serde_json::Value) -> Workload {
+    let spec = workload.spec.pod_sets[0]
+        .template
+        .spec
+        .as_mut()
+        .expect("a pod spec");
+    let mut value = serde_json::to_value(&*spec).expect("a pod spec as JSON");
+    value
+        .as_object_mut()
+        .expect("an object")
+        .extend(fields.as_object().expect("an object").clone());
+    *spec = serde_json::from_value(value).expect("a pod spec");
+    workload
+}
+
 /// The pod's `nodeSelector` and required node affinity are compared with each flavor's
 /// labels, on the keys that flavor labels.
 #[test]
@@ -1001,31 +1018,22 @@ fn node_affinity_picks_flavor() {
             "metadata: {name: gpu-h100}\nspec:\n  nodeLabels: {gpu.example.com/model: h100}",
             1,
         );
-    let with_selector = |field: serde_json::Value| {
-        let mut workload = gpu_workload(1);
-        let spec = workload.spec.pod_sets[0]
-            .template
-            .spec
-            .as_mut()
-            .expect("a pod spec");
-        let mut value = serde_json::to_value(&*spec).expect("a pod spec as JSON");
-        value
-            .as_object_mut()
-            .expect("an object")
-            .extend(field.as_object().expect("an object").clone());
-        *spec = serde_json::from_value(value).expect("a pod spec");
-        workload
-    };
-    let by_selector = with_selector(serde_json::json!({
-        "nodeSelector": {"gpu.example.com/model": "h100", "topology.kubernetes.io/zone": "a"}
-    }));
-    let by_affinity = with_selector(serde_json::json!({"affinity": {"nodeAffinity": {
-        "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
-            {"matchExpressions": [
-                {"key": "gpu.example.com/model", "operator": "NotIn", "values": ["a100"]}
+    let by_selector = with_pod_fields(
+        gpu_workload(1),
+        &serde_json::json!({
+            "nodeSelector": {"gpu.example.com/model": "h100", "topology.kubernetes.io/zone": "a"}
+        }),
+    );
+    let by_affinity = with_pod_fields(
+        gpu_workload(1),
+        &serde_json::json!({"affinity": {"nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                {"matchExpressions": [
+                    {"key": "gpu.example.com/model", "operator": "NotIn", "values": ["a100"]}
+                ]}
             ]}
-        ]}
-    }}}));
+        }}}),
+    );
 
     let selected = verdict(&queues, &by_selector);
     let affine = verdict(&queues, &by_affinity);
@@ -1172,4 +1180,61 @@ fn failing_resource_by_hash_order() {
     assert_eq!(latest_gate_off.message, cpu_message);
     assert_eq!(before_hash_v0_19.message, cpu_message);
     assert_eq!(before_hash_v0_18.message, cpu_message);
+}
+
+/// Before v0.17.6, v0.18.2 and v0.19.0 Kueue compares the pod's node selector with a flavor
+/// on the label keys of every flavor in the resource group, so a flavor without the key
+/// still fails a `nodeSelector` or `In` expression on it.
+#[test]
+fn label_keys_of_group_by_release() {
+    let queues = CPU_QUEUES
+        .replacen(
+            "metadata: {name: default-flavor}",
+            "metadata: {name: zone-x}\nspec:\n  nodeLabels: {topology.kubernetes.io/zone: x}\n---\napiVersion: kueue.x-k8s.io/v1beta2\nkind: ResourceFlavor\nmetadata: {name: default-flavor}",
+            1,
+        )
+        .replacen(
+            "    flavors:\n",
+            "    flavors:\n    - name: zone-x\n      resources:\n      - {name: cpu, nominalQuota: 8}\n",
+            1,
+        );
+    let pod_set = workload(&cpu_workload(1, "{cpu: '1'}"));
+    let by_selector = with_pod_fields(
+        pod_set.clone(),
+        &serde_json::json!({"nodeSelector": {"topology.kubernetes.io/zone": "y"}}),
+    );
+    let by_affinity = with_pod_fields(
+        pod_set,
+        &serde_json::json!({"affinity": {"nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                {"matchExpressions": [
+                    {"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["y"]}
+                ]}
+            ]}
+        }}}),
+    );
+    let union_releases = ["v0.16.4", "v0.17.5", "v0.18.1"];
+    let per_flavor_releases = ["v0.17.6", "v0.18.2", "v0.19.0", "v0.19.2"];
+
+    for name in union_releases {
+        let release = Release::parse(name).expect("a release");
+        for workload in [&by_selector, &by_affinity] {
+            let result = verdict_in(release, GPU_MAPPING, &queues, workload);
+            let gpu = &result.pod_sets[0].resources[0];
+            assert_eq!(gpu.flavor, None, "{name}");
+            assert_eq!(
+                gpu.flavors[1].reasons,
+                ["flavor default-flavor doesn't match node affinity"],
+                "{name}"
+            );
+        }
+    }
+    for name in per_flavor_releases {
+        let release = Release::parse(name).expect("a release");
+        for workload in [&by_selector, &by_affinity] {
+            let result = verdict_in(release, GPU_MAPPING, &queues, workload);
+            let gpu = &result.pod_sets[0].resources[0];
+            assert_eq!(gpu.flavor.as_deref(), Some("default-flavor"), "{name}");
+        }
+    }
 }

@@ -14,7 +14,7 @@ use super::amount::Amount;
 use super::tree::{FlavorResource, QuotaTree};
 use super::{FlavorCheck, FlavorMode, Outcome, PodSetVerdict, ResourceVerdict, VerdictSettings};
 use crate::claims::fnv1a;
-use crate::rules::{CapacityMessage, SchedulerRules};
+use crate::rules::{CapacityMessage, NodeLabelKeys, SchedulerRules};
 
 /// The int64 requests of one pod set, all pods included, by resource.
 pub(crate) struct PodSetRequests<'w> {
@@ -264,10 +264,13 @@ impl Assigner<'_> {
         let mut checks: BTreeMap<String, Vec<FlavorCheck>> = BTreeMap::new();
         let mut best: BTreeMap<String, Picked> = BTreeMap::new();
         let mut best_mode = WORST;
+        let group_label_keys = self.group_label_keys(group);
 
         for flavor in &group.flavors {
             let flavor_name = flavor.name.as_str();
-            if let Some(reason) = self.check_flavor(flavor_name, pod_set.pod_spec) {
+            if let Some(reason) =
+                self.check_flavor(flavor_name, pod_set.pod_spec, &group_label_keys)
+            {
                 for (resource, _) in &requests {
                     checks
                         .entry((*resource).clone())
@@ -407,14 +410,33 @@ impl Assigner<'_> {
             .is_some_and(|policy| policy != BorrowWithinCohortPolicy::Never)
     }
 
-    /// Kueue's `checkFlavorForPodSets`: a missing flavor, an untolerated taint or a node
-    /// selector the flavor's labels do not match rule the flavor out.
-    fn check_flavor(&self, flavor_name: &str, pod_spec: Option<&PodSpec>) -> Option<String> {
-        let Some(flavor) = self
-            .resource_flavors
+    /// Returns the union of the node label keys of the group's flavors that exist, Kueue's
+    /// `resourceGroup.LabelKeys`.
+    fn group_label_keys(&self, group: &ResourceGroup) -> BTreeSet<String> {
+        group
+            .flavors
             .iter()
-            .find(|flavor| flavor.metadata.name.as_deref() == Some(flavor_name))
-        else {
+            .filter_map(|flavor| self.resource_flavor(&flavor.name))
+            .flat_map(|flavor| flavor.spec.node_labels.keys().cloned())
+            .collect()
+    }
+
+    fn resource_flavor(&self, name: &str) -> Option<&ResourceFlavor> {
+        self.resource_flavors
+            .iter()
+            .find(|flavor| flavor.metadata.name.as_deref() == Some(name))
+    }
+
+    /// Kueue's `checkFlavorForPodSets`: a missing flavor, an untolerated taint or a node
+    /// selector the flavor's labels do not match rule the flavor out. The node selector is
+    /// compared on `group_label_keys` where the release uses [`NodeLabelKeys::Group`].
+    fn check_flavor(
+        &self,
+        flavor_name: &str,
+        pod_spec: Option<&PodSpec>,
+        group_label_keys: &BTreeSet<String>,
+    ) -> Option<String> {
+        let Some(flavor) = self.resource_flavor(flavor_name) else {
             return Some(format!("flavor {flavor_name} not found"));
         };
         let spec = &flavor.spec;
@@ -436,8 +458,16 @@ impl Assigner<'_> {
             ));
         }
 
-        let matches = node_selector_matches(pod_spec, &spec.node_labels)
-            && required_affinity_matches(pod_spec, &spec.node_labels);
+        let own_label_keys: BTreeSet<String>;
+        let label_keys = match self.rules.node_label_keys {
+            NodeLabelKeys::Flavor => {
+                own_label_keys = spec.node_labels.keys().cloned().collect();
+                &own_label_keys
+            }
+            NodeLabelKeys::Group => group_label_keys,
+        };
+        let matches = node_selector_matches(pod_spec, label_keys, &spec.node_labels)
+            && required_affinity_matches(pod_spec, label_keys, &spec.node_labels);
         (!matches).then(|| format!("flavor {flavor_name} doesn't match node affinity"))
     }
 
@@ -620,19 +650,29 @@ fn taint_text(taint: &Taint) -> String {
     }
 }
 
-/// Kueue's `flavorSelector` for `nodeSelector`: only the keys the flavor labels are compared.
-fn node_selector_matches(pod_spec: &PodSpec, labels: &BTreeMap<String, String>) -> bool {
+/// Kueue's `flavorSelector` for `nodeSelector`: only the entries on `label_keys` are
+/// compared, and each must equal the flavor's label.
+fn node_selector_matches(
+    pod_spec: &PodSpec,
+    label_keys: &BTreeSet<String>,
+    labels: &BTreeMap<String, String>,
+) -> bool {
     pod_spec
         .node_selector
         .iter()
         .flatten()
-        .all(|(key, value)| labels.get(key).is_none_or(|label| label == value))
+        .filter(|(key, _)| label_keys.contains(*key))
+        .all(|(key, value)| labels.get(key) == Some(value))
 }
 
 /// Kueue's `flavorSelector` for required node affinity: each term keeps only the expressions
-/// on keys the flavor labels, a term left empty matches every flavor, and otherwise one term
-/// must match. `matchFields` are dropped.
-fn required_affinity_matches(pod_spec: &PodSpec, labels: &BTreeMap<String, String>) -> bool {
+/// on `label_keys`, a term left empty matches every flavor, and otherwise one term must
+/// match the flavor's labels. `matchFields` are dropped.
+fn required_affinity_matches(
+    pod_spec: &PodSpec,
+    label_keys: &BTreeSet<String>,
+    labels: &BTreeMap<String, String>,
+) -> bool {
     let Some(terms) = pod_spec
         .affinity
         .as_ref()
@@ -653,7 +693,7 @@ fn required_affinity_matches(pod_spec: &PodSpec, labels: &BTreeMap<String, Strin
             .match_expressions
             .iter()
             .flatten()
-            .filter(|expression| labels.contains_key(&expression.key))
+            .filter(|expression| label_keys.contains(&expression.key))
             .collect();
         if kept.is_empty() {
             return true;
