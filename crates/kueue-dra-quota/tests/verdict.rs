@@ -1238,3 +1238,25 @@ fn label_keys_of_group_by_release() {
         }
     }
 }
+
+/// From v0.18.0 `AmountFromQuantity` makes a `cpu` quota of `i64::MAX / 1000` cores or more
+/// unlimited, even though its milli-value still fits in int64.
+#[test]
+fn cpu_quota_near_int64_is_unlimited() {
+    let queues = CPU_QUEUES.replace("nominalQuota: 8", "nominalQuota: '9223372036854775'");
+    let below = CPU_QUEUES.replace("nominalQuota: 8", "nominalQuota: '9223372036854774'");
+    let workload = workload(&cpu_workload(1, "{cpu: '1'}"));
+    let v0_17 = Release::parse("v0.17.8").expect("a release");
+
+    let at_limit = verdict(&queues, &workload);
+    let below_limit = verdict(&below, &workload);
+    let before_amounts = verdict_in(v0_17, GPU_MAPPING, &queues, &workload);
+
+    let nominal = |result: &Verdict| result.pod_sets[0].resources[0].flavors[0].nominal.clone();
+    assert_eq!(nominal(&at_limit).as_deref(), Some("<unlimited>"));
+    assert_eq!(nominal(&below_limit).as_deref(), Some("9223372036854774"));
+    assert_eq!(
+        nominal(&before_amounts).as_deref(),
+        Some("9223372036854775")
+    );
+}
