@@ -1260,3 +1260,48 @@ fn cpu_quota_near_int64_is_unlimited() {
         Some("9223372036854775")
     );
 }
+
+/// An invalid node-affinity expression is Kueue's `status.err`: the flavor search stops
+/// with the selector's error, unless another term of the selector matches.
+#[test]
+fn invalid_node_affinity_is_error() {
+    let queues = CPU_QUEUES.replacen(
+        "metadata: {name: default-flavor}",
+        "metadata: {name: default-flavor}\nspec:\n  nodeLabels: {topology.kubernetes.io/zone: x}",
+        1,
+    );
+    let with_terms = |terms: serde_json::Value| {
+        with_pod_fields(
+            workload(&cpu_workload(1, "{cpu: '1'}")),
+            &serde_json::json!({"affinity": {"nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": terms}
+            }}}),
+        )
+    };
+    let zone = "topology.kubernetes.io/zone";
+    let unsupported = with_terms(serde_json::json!([
+        {"matchExpressions": [{"key": zone, "operator": "Equals", "values": ["x"]}]}
+    ]));
+    let not_integer = with_terms(serde_json::json!([
+        {"matchExpressions": [{"key": zone, "operator": "Gt", "values": ["x", "1"]}]}
+    ]));
+    let other_term_matches = with_terms(serde_json::json!([
+        {"matchExpressions": [{"key": zone, "operator": "Equals", "values": ["x"]}]},
+        {"matchExpressions": [{"key": zone, "operator": "In", "values": ["x"]}]}
+    ]));
+
+    let unsupported = verdict(&queues, &unsupported);
+    let not_integer = verdict(&queues, &not_integer);
+    let other_term_matches = verdict(&queues, &other_term_matches);
+
+    assert_eq!(unsupported.outcome, Outcome::DoesNotFit);
+    assert_eq!(
+        unsupported.message,
+        r#"failed to assign flavors to pod set main: nodeSelectorTerms[0].matchExpressions[0].operator: Unsupported value: "Equals": supported values: "In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt""#
+    );
+    assert_eq!(
+        not_integer.message,
+        r#"failed to assign flavors to pod set main: [nodeSelectorTerms[0].matchExpressions[0].values: Invalid value: ["x","1"]: for 'Gt', 'Lt' operators, exactly one value is required, nodeSelectorTerms[0].matchExpressions[0].values[0]: Invalid value: "x": for 'Gt', 'Lt' operators, the value must be an integer]"#
+    );
+    assert_eq!(other_term_matches.outcome, Outcome::Fits);
+}

@@ -14,7 +14,9 @@ use super::amount::Amount;
 use super::tree::{FlavorResource, QuotaTree};
 use super::{FlavorCheck, FlavorMode, Outcome, PodSetVerdict, ResourceVerdict, VerdictSettings};
 use crate::claims::fnv1a;
+use crate::field::{BadValue, ErrorType, FieldError, aggregate_message};
 use crate::rules::{CapacityMessage, NodeLabelKeys, SchedulerRules};
+use crate::validation::label_key_messages;
 
 /// The int64 requests of one pod set, all pods included, by resource.
 pub(crate) struct PodSetRequests<'w> {
@@ -77,6 +79,8 @@ struct GroupResult {
     picked: BTreeMap<String, Picked>,
     reasons: Vec<String>,
     checks: BTreeMap<String, Vec<FlavorCheck>>,
+    /// Kueue's `status.err`: the error that stopped the search, which replaces the reasons.
+    error: Option<String>,
 }
 
 impl Assigner<'_> {
@@ -91,9 +95,10 @@ impl Assigner<'_> {
         let mut verdicts = Vec::new();
         let mut messages = Vec::new();
         let mut outcome = Outcome::Fits;
+        let mut error_message = None;
 
         for pod_set in pod_sets {
-            let (verdict, reasons, mode) = self.assign_pod_set(pod_set, &usage, notes);
+            let (verdict, reasons, mode, error) = self.assign_pod_set(pod_set, &usage, notes);
             let failed = mode.fit == FitMode::NoFit;
             for resource in &verdict.resources {
                 if let Some(flavor) = &resource.flavor {
@@ -106,6 +111,15 @@ impl Assigner<'_> {
             }
             verdicts.push(verdict);
 
+            // `Assignment.Message` reports only the first pod set with an error.
+            if let Some(error) = error {
+                error_message = Some(format!(
+                    "failed to assign flavors to pod set {}: {error}",
+                    pod_set.name
+                ));
+                outcome = Outcome::DoesNotFit;
+                break;
+            }
             if !reasons.is_empty() {
                 let mut reasons = reasons;
                 reasons.sort();
@@ -130,7 +144,9 @@ impl Assigner<'_> {
             }
         }
 
-        let message = if outcome == Outcome::Fits || outcome == Outcome::FitsByBorrowing {
+        let message = if let Some(error_message) = error_message {
+            error_message
+        } else if outcome == Outcome::Fits || outcome == Outcome::FitsByBorrowing {
             String::new()
         } else {
             messages.join("; ")
@@ -143,19 +159,20 @@ impl Assigner<'_> {
     }
 
     /// Assigns flavors to one pod set: each resource group once, stopping at the first
-    /// resource that gets no flavor. Returns the reasons Kueue keeps and the pod set's
-    /// worst mode.
+    /// resource that gets no flavor. Returns the reasons Kueue keeps, the pod set's worst
+    /// mode and the error that stopped the search, if any.
     fn assign_pod_set(
         &self,
         pod_set: &PodSetRequests<'_>,
         usage: &BTreeMap<FlavorResource, i64>,
         notes: &mut Vec<String>,
-    ) -> (PodSetVerdict, Vec<String>, GranularMode) {
+    ) -> (PodSetVerdict, Vec<String>, GranularMode, Option<String>) {
         let mut picked: BTreeMap<String, Picked> = BTreeMap::new();
         let mut checks: BTreeMap<String, Vec<FlavorCheck>> = BTreeMap::new();
         let mut reasons = Vec::new();
         let mut failed = false;
         let mut failing_groups = 0;
+        let mut error = None;
 
         let hash_ordered = self.hash_ordered_requests();
         let mut order: Vec<(&String, i64)> = pod_set
@@ -198,6 +215,7 @@ impl Assigner<'_> {
             if result.picked.is_empty() {
                 failing_groups += 1;
                 reasons = result.reasons;
+                error = result.error;
                 failed = true;
                 continue;
             }
@@ -242,7 +260,7 @@ impl Assigner<'_> {
             name: pod_set.name.clone(),
             resources,
         };
-        (verdict, reasons, mode)
+        (verdict, reasons, mode, error)
     }
 
     /// Kueue's `findFlavorForPodSets`: tries the group's flavors in order, and keeps the
@@ -268,24 +286,26 @@ impl Assigner<'_> {
 
         for flavor in &group.flavors {
             let flavor_name = flavor.name.as_str();
-            if let Some(reason) =
-                self.check_flavor(flavor_name, pod_set.pod_spec, &group_label_keys)
-            {
+            let (rejection, error) =
+                match self.check_flavor(flavor_name, pod_set.pod_spec, &group_label_keys) {
+                    Ok(reason) => (reason, None),
+                    Err(error) => (Some(error.clone()), Some(error)),
+                };
+            if let Some(reason) = rejection {
                 for (resource, _) in &requests {
                     checks
                         .entry((*resource).clone())
                         .or_default()
-                        .push(FlavorCheck {
-                            flavor: flavor_name.to_owned(),
-                            mode: FlavorMode::NoFit,
-                            nominal: None,
-                            borrowing_limit: None,
-                            lending_limit: None,
-                            usage: None,
-                            available: None,
-                            maximum_capacity: None,
-                            reasons: vec![reason.clone()],
-                        });
+                        .push(rejected_check(flavor_name, &reason));
+                }
+                // Kueue's `status.err` stops the search at this flavor.
+                if error.is_some() {
+                    return GroupResult {
+                        picked: BTreeMap::new(),
+                        reasons: Vec::new(),
+                        checks,
+                        error,
+                    };
                 }
                 reasons.push(reason);
                 continue;
@@ -350,6 +370,7 @@ impl Assigner<'_> {
             picked: best,
             reasons,
             checks,
+            error: None,
         }
     }
 
@@ -428,16 +449,18 @@ impl Assigner<'_> {
     }
 
     /// Kueue's `checkFlavorForPodSets`: a missing flavor, an untolerated taint or a node
-    /// selector the flavor's labels do not match rule the flavor out. The node selector is
-    /// compared on `group_label_keys` where the release uses [`NodeLabelKeys::Group`].
+    /// selector the flavor's labels do not match rule the flavor out, with the reason
+    /// returned. The node selector is compared on `group_label_keys` where the release uses
+    /// [`NodeLabelKeys::Group`]. An invalid node-affinity expression is an error, Kueue's
+    /// `status.err`.
     fn check_flavor(
         &self,
         flavor_name: &str,
         pod_spec: Option<&PodSpec>,
         group_label_keys: &BTreeSet<String>,
-    ) -> Option<String> {
+    ) -> Result<Option<String>, String> {
         let Some(flavor) = self.resource_flavor(flavor_name) else {
-            return Some(format!("flavor {flavor_name} not found"));
+            return Ok(Some(format!("flavor {flavor_name} not found")));
         };
         let spec = &flavor.spec;
         let empty = PodSpec::default();
@@ -452,10 +475,10 @@ impl Assigner<'_> {
                     .any(|toleration| tolerates(toleration, taint))
         });
         if let Some(taint) = untolerated {
-            return Some(format!(
+            return Ok(Some(format!(
                 "untolerated taint {} in flavor {flavor_name}",
                 taint_text(taint)
-            ));
+            )));
         }
 
         let own_label_keys: BTreeSet<String>;
@@ -466,9 +489,11 @@ impl Assigner<'_> {
             }
             NodeLabelKeys::Group => group_label_keys,
         };
+        // The apimachinery of Kueue on main words messages as v0.19's does.
+        let minor = self.settings.release.minor().unwrap_or(19);
         let matches = node_selector_matches(pod_spec, label_keys, &spec.node_labels)
-            && required_affinity_matches(pod_spec, label_keys, &spec.node_labels);
-        (!matches).then(|| format!("flavor {flavor_name} doesn't match node affinity"))
+            && required_affinity_matches(pod_spec, label_keys, &spec.node_labels, minor)?;
+        Ok((!matches).then(|| format!("flavor {flavor_name} doesn't match node affinity")))
     }
 
     fn flavor_check(
@@ -642,6 +667,21 @@ fn tolerates(toleration: &Toleration, taint: &Taint) -> bool {
     }
 }
 
+/// Builds the check of a flavor ruled out before its quota is read.
+fn rejected_check(flavor_name: &str, reason: &str) -> FlavorCheck {
+    FlavorCheck {
+        flavor: flavor_name.to_owned(),
+        mode: FlavorMode::NoFit,
+        nominal: None,
+        borrowing_limit: None,
+        lending_limit: None,
+        usage: None,
+        available: None,
+        maximum_capacity: None,
+        reasons: vec![reason.to_owned()],
+    }
+}
+
 /// Writes a taint as Kubernetes' `Taint.ToString`: `key=value:Effect`, or `key:Effect`.
 fn taint_text(taint: &Taint) -> String {
     match taint.value.as_deref() {
@@ -668,11 +708,16 @@ fn node_selector_matches(
 /// Kueue's `flavorSelector` for required node affinity: each term keeps only the expressions
 /// on `label_keys`, a term left empty matches every flavor, and otherwise one term must
 /// match the flavor's labels. `matchFields` are dropped.
+///
+/// As component-helpers' `LazyErrorNodeSelector.Match`, a term with an invalid expression
+/// is skipped, and its errors are returned only when no other term matches. `minor` picks
+/// the wording of label key errors.
 fn required_affinity_matches(
     pod_spec: &PodSpec,
     label_keys: &BTreeSet<String>,
     labels: &BTreeMap<String, String>,
-) -> bool {
+    minor: u32,
+) -> Result<bool, String> {
     let Some(terms) = pod_spec
         .affinity
         .as_ref()
@@ -684,7 +729,7 @@ fn required_affinity_matches(
         })
         .map(|selector| &selector.node_selector_terms)
     else {
-        return true;
+        return Ok(true);
     };
 
     let mut kept_terms = Vec::new();
@@ -696,16 +741,119 @@ fn required_affinity_matches(
             .filter(|expression| label_keys.contains(&expression.key))
             .collect();
         if kept.is_empty() {
-            return true;
+            return Ok(true);
         }
         kept_terms.push(kept);
     }
-    kept_terms.is_empty()
-        || kept_terms.iter().any(|expressions| {
-            expressions
-                .iter()
-                .all(|expression| expression_matches(expression, labels))
-        })
+    if kept_terms.is_empty() {
+        return Ok(true);
+    }
+
+    let mut errors = Vec::new();
+    for (term_index, expressions) in kept_terms.iter().enumerate() {
+        let term_errors = term_parse_errors(term_index, expressions, minor);
+        if !term_errors.is_empty() {
+            errors.extend(term_errors);
+            continue;
+        }
+        if expressions
+            .iter()
+            .all(|expression| expression_matches(expression, labels))
+        {
+            return Ok(true);
+        }
+    }
+    if errors.is_empty() {
+        Ok(false)
+    } else {
+        Err(aggregate_message(&errors))
+    }
+}
+
+/// The operators component-helpers' `nodeSelectorRequirementsAsSelector` accepts, as its
+/// `NotSupported` error lists them.
+const NODE_SELECTOR_OPERATORS: &str =
+    r#"supported values: "In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt""#;
+
+/// Returns the errors of component-helpers' `newNodeSelectorTerm` for the kept expressions
+/// of term `term_index`, with apimachinery's `labels.NewRequirement` checks, at
+/// `nodeSelectorTerms[i].matchExpressions[j]` of the filtered selector.
+///
+/// NOTE: the values are not checked as label values (`validation.IsValidLabelValue`), so a
+/// value longer than 63 characters or with other characters than alphanumerics, `-`, `_`
+/// and `.` matches or fails where Kueue reports an error.
+fn term_parse_errors(
+    term_index: usize,
+    expressions: &[&k8s_openapi::api::core::v1::NodeSelectorRequirement],
+    minor: u32,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (index, expression) in expressions.iter().enumerate() {
+        let path = format!("nodeSelectorTerms[{term_index}].matchExpressions[{index}]");
+        let operator = expression.operator.as_str();
+        if !matches!(
+            operator,
+            "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt"
+        ) {
+            errors.push(FieldError {
+                error_type: ErrorType::NotSupported,
+                field: format!("{path}.operator"),
+                bad_value: BadValue::TypedString(operator.to_owned()),
+                detail: NODE_SELECTOR_OPERATORS.to_owned(),
+            });
+            continue;
+        }
+
+        let key_messages = label_key_messages(&expression.key, minor);
+        if !key_messages.is_empty() {
+            errors.push(FieldError::invalid(
+                format!("{path}.key"),
+                BadValue::String(expression.key.clone()),
+                key_messages.join("; "),
+            ));
+        }
+        let values_path = format!("{path}.values");
+        let values = expression.values.as_deref().unwrap_or_default();
+        // A Go `[]string` prints as JSON, `null` when the field is absent.
+        let values_value = || {
+            expression
+                .values
+                .clone()
+                .map_or(BadValue::Null, BadValue::ResourceNames)
+        };
+        match operator {
+            "In" | "NotIn" if values.is_empty() => errors.push(FieldError::invalid(
+                &values_path,
+                values_value(),
+                "for 'in', 'notin' operators, values set can't be empty",
+            )),
+            "Exists" | "DoesNotExist" if !values.is_empty() => errors.push(FieldError::invalid(
+                &values_path,
+                values_value(),
+                "values set must be empty for exists and does not exist",
+            )),
+            "Gt" | "Lt" => {
+                if values.len() != 1 {
+                    errors.push(FieldError::invalid(
+                        &values_path,
+                        values_value(),
+                        "for 'Gt', 'Lt' operators, exactly one value is required",
+                    ));
+                }
+                for (value_index, value) in values.iter().enumerate() {
+                    if value.parse::<i64>().is_err() {
+                        errors.push(FieldError::invalid(
+                            format!("{values_path}[{value_index}]"),
+                            BadValue::String(value.clone()),
+                            "for 'Gt', 'Lt' operators, the value must be an integer",
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    errors
 }
 
 /// Evaluates one node selector requirement against the flavor's labels, as Kubernetes'
