@@ -215,6 +215,8 @@ pub(crate) enum NodeLabelKeys {
 
 /// The scheduler rules behind the ClusterQueue verdict that differ between releases.
 #[derive(Debug, Clone, Copy)]
+// Each field is one rule that a release either has or lacks.
+#[allow(clippy::struct_excessive_bools)]
 pub(crate) struct SchedulerRules {
     /// The text of the maximum-capacity reason.
     pub capacity_message: CapacityMessage,
@@ -230,6 +232,10 @@ pub(crate) struct SchedulerRules {
     pub hash_ordered_requests: bool,
     /// The label keys on which a flavor's node-affinity check compares the pod.
     pub node_label_keys: NodeLabelKeys,
+    /// From v0.16.0: the flavor assigner calls `FindMatchingUntoleratedTaint` with
+    /// comparison operators enabled, so `Gt` and `Lt` tolerations compare the values as
+    /// integers. Before, such a toleration tolerates nothing.
+    pub numeric_tolerations: bool,
     /// The message for a namespace outside the ClusterQueue's `namespaceSelector`: capitalised
     /// in the scheduler before v0.18.5 and v0.19.0, then `workload.ErrNamespaceMismatch`.
     pub namespace_mismatch: &'static str,
@@ -247,6 +253,7 @@ impl SchedulerRules {
             skip_zero_uncovered: release.since(&[(16, 0)]),
             unlimited_amounts: release.since(&[(18, 0)]),
             hash_ordered_requests: release.since(&[(18, 5), (19, 1)]),
+            numeric_tolerations: release.since(&[(16, 0)]),
             node_label_keys: if release.since(&[(17, 6), (18, 2), (19, 0)]) {
                 NodeLabelKeys::Flavor
             } else {

@@ -1305,3 +1305,35 @@ fn invalid_node_affinity_is_error() {
     );
     assert_eq!(other_term_matches.outcome, Outcome::Fits);
 }
+
+/// From v0.16.0 Kueue enables comparison operators in `FindMatchingUntoleratedTaint`: a `Gt`
+/// or `Lt` toleration compares the taint's value as an integer. Before, it tolerates nothing.
+#[test]
+fn numeric_toleration_by_release() {
+    let queues = CPU_QUEUES.replacen(
+        "metadata: {name: default-flavor}",
+        "metadata: {name: default-flavor}\nspec:\n  nodeTaints:\n  - {key: example.com/generation, value: '5', effect: NoSchedule}",
+        1,
+    );
+    let tolerating = |operator: &str, value: &str| {
+        with_pod_fields(
+            workload(&cpu_workload(1, "{cpu: '1'}")),
+            &serde_json::json!({"tolerations": [
+                {"key": "example.com/generation", "operator": operator, "value": value, "effect": "NoSchedule"}
+            ]}),
+        )
+    };
+    let v0_15 = Release::parse("v0.15.8").expect("a release");
+    let v0_16 = Release::parse("v0.16.0").expect("a release");
+    let untolerated = "couldn't assign flavors to pod set main: untolerated taint example.com/generation=5:NoSchedule in flavor default-flavor";
+
+    let taint_below = verdict_in(v0_16, GPU_MAPPING, &queues, &tolerating("Lt", "6"));
+    let taint_equal = verdict_in(v0_16, GPU_MAPPING, &queues, &tolerating("Lt", "5"));
+    let leading_zero = verdict_in(v0_16, GPU_MAPPING, &queues, &tolerating("Gt", "04"));
+    let before = verdict_in(v0_15, GPU_MAPPING, &queues, &tolerating("Lt", "6"));
+
+    assert_eq!(taint_below.outcome, Outcome::Fits);
+    assert_eq!(taint_equal.message, untolerated);
+    assert_eq!(leading_zero.message, untolerated);
+    assert_eq!(before.message, untolerated);
+}

@@ -472,7 +472,7 @@ impl Assigner<'_> {
             (taint.effect == "NoSchedule" || taint.effect == "NoExecute")
                 && !tolerations
                     .iter()
-                    .any(|toleration| tolerates(toleration, taint))
+                    .any(|toleration| tolerates(toleration, taint, self.rules.numeric_tolerations))
         });
         if let Some(taint) = untolerated {
             return Ok(Some(format!(
@@ -643,7 +643,9 @@ fn worse(a: Outcome, b: Outcome) -> Outcome {
 }
 
 /// Checks whether `toleration` tolerates `taint`, as Kubernetes' `Toleration.ToleratesTaint`.
-fn tolerates(toleration: &Toleration, taint: &Taint) -> bool {
+/// With `numeric`, a `Gt` or `Lt` toleration compares the taint's value with its own as
+/// int64 integers, and either value not in canonical decimal form matches nothing.
+fn tolerates(toleration: &Toleration, taint: &Taint, numeric: bool) -> bool {
     if toleration
         .effect
         .as_deref()
@@ -663,8 +665,32 @@ fn tolerates(toleration: &Toleration, taint: &Taint) -> bool {
         "Equal" | "" => {
             toleration.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or("")
         }
+        operator @ ("Gt" | "Lt") if numeric => {
+            let (Some(tolerated), Some(tainted)) = (
+                canonical_int64(toleration.value.as_deref().unwrap_or("")),
+                canonical_int64(taint.value.as_deref().unwrap_or("")),
+            ) else {
+                return false;
+            };
+            if operator == "Gt" {
+                tainted > tolerated
+            } else {
+                tainted < tolerated
+            }
+        }
         _ => false,
     }
+}
+
+/// Parses `text` as an int64 in apimachinery's canonical decimal form
+/// (`content.IsDecimalInteger`): `0`, or an optional `-` and digits without a leading zero.
+fn canonical_int64(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let canonical = text == "0"
+        || (!digits.is_empty()
+            && !digits.starts_with('0')
+            && digits.bytes().all(|byte| byte.is_ascii_digit()));
+    if canonical { text.parse().ok() } else { None }
 }
 
 /// Builds the check of a flavor ruled out before its quota is read.
