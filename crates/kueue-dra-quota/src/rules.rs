@@ -236,6 +236,9 @@ pub(crate) struct SchedulerRules {
     /// comparison operators enabled, so `Gt` and `Lt` tolerations compare the values as
     /// integers. Before, such a toleration tolerates nothing.
     pub numeric_tolerations: bool,
+    /// From v0.15.0: `isPreferred` reads the ClusterQueue's `flavorFungibility.preference`,
+    /// which v0.14 does not have.
+    pub fungibility_preference: bool,
     /// The message for a namespace outside the ClusterQueue's `namespaceSelector`: capitalised
     /// in the scheduler before v0.18.5 and v0.19.0, then `workload.ErrNamespaceMismatch`.
     pub namespace_mismatch: &'static str,
@@ -254,6 +257,7 @@ impl SchedulerRules {
             unlimited_amounts: release.since(&[(18, 0)]),
             hash_ordered_requests: release.since(&[(18, 5), (19, 1)]),
             numeric_tolerations: release.since(&[(16, 0)]),
+            fungibility_preference: release.since(&[(15, 0)]),
             node_label_keys: if release.since(&[(17, 6), (18, 2), (19, 0)]) {
                 NodeLabelKeys::Flavor
             } else {

@@ -1337,3 +1337,81 @@ fn numeric_toleration_by_release() {
     assert_eq!(leading_zero.message, untolerated);
     assert_eq!(before.message, untolerated);
 }
+
+/// With `FlavorFungibilityImplicitPreferenceDefault` on (v0.14.x, v0.15.x, v0.16.4 to
+/// v0.16.9) and no declared preference, `whenCanBorrow: TryNextFlavor` prefers a flavor that
+/// needs preemption over one that needs borrowing. Here `busy` needs its quota back from
+/// team-b, and `small` fits by borrowing from team-b.
+#[test]
+fn implicit_preference_gate_prefers_preemption() {
+    let queues = "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ResourceFlavor
+metadata: {name: small}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ResourceFlavor
+metadata: {name: busy}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ClusterQueue
+metadata: {name: team-a}
+spec:
+  namespaceSelector: {}
+  cohortName: research
+  flavorFungibility: {whenCanBorrow: TryNextFlavor PREFERENCE}
+  resourceGroups:
+  - coveredResources: [cpu]
+    flavors:
+    - name: small
+      resources:
+      - {name: cpu, nominalQuota: 1}
+    - name: busy
+      resources:
+      - {name: cpu, nominalQuota: 4}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ClusterQueue
+metadata: {name: team-b}
+spec:
+  namespaceSelector: {}
+  cohortName: research
+  resourceGroups:
+  - coveredResources: [cpu]
+    flavors:
+    - name: small
+      resources:
+      - {name: cpu, nominalQuota: 8}
+    - name: busy
+      resources:
+      - {name: cpu, nominalQuota: 0}
+status:
+  flavorsReservation:
+  - name: busy
+    resources:
+    - {name: cpu, total: '3'}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: LocalQueue
+metadata: {name: user-queue, namespace: default}
+spec: {clusterQueue: team-a}
+";
+    let undeclared = queues.replace(" PREFERENCE", "");
+    let declared = queues.replace(" PREFERENCE", ", preference: BorrowingOverPreemption");
+    let gate_on = format!(
+        "{GPU_MAPPING}featureGates: {{FlavorFungibilityImplicitPreferenceDefault: true}}\n"
+    );
+    let workload = workload(&cpu_workload(1, "{cpu: '3'}"));
+    let v0_16_4 = Release::parse("v0.16.4").expect("a release");
+    let flavor = |result: &Verdict| result.pod_sets[0].resources[0].flavor.clone();
+
+    let preempting = verdict_in(v0_16_4, &gate_on, &undeclared, &workload);
+    let borrowing = verdict_in(v0_16_4, GPU_MAPPING, &undeclared, &workload);
+    let declared_wins = verdict_in(v0_16_4, &gate_on, &declared, &workload);
+
+    assert_eq!(preempting.outcome, Outcome::NeedsPreemption);
+    assert_eq!(flavor(&preempting).as_deref(), Some("busy"));
+    assert_eq!(borrowing.outcome, Outcome::FitsByBorrowing);
+    assert_eq!(flavor(&borrowing).as_deref(), Some("small"));
+    assert_eq!(declared_wins.outcome, Outcome::FitsByBorrowing);
+}

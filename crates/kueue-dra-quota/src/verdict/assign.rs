@@ -551,7 +551,8 @@ impl Assigner<'_> {
             .find(|(_, group)| group.covered_resources.iter().any(|name| name == resource))
     }
 
-    /// Returns the ClusterQueue's flavor fungibility with the API defaults filled in.
+    /// Returns the ClusterQueue's flavor fungibility with the API defaults filled in, and
+    /// the preference that Kueue's `isPreferred` applies in this release.
     fn fungibility(&self) -> Fungibility {
         let declared = self
             .cluster_queue
@@ -559,7 +560,18 @@ impl Assigner<'_> {
             .flavor_fungibility
             .clone()
             .unwrap_or_default();
-        Fungibility::from(&declared)
+        let mut fungibility = Fungibility::from(&declared);
+        let preference = declared
+            .preference
+            .filter(|_| self.rules.fungibility_preference);
+        fungibility.preemption_over_borrowing = match preference {
+            Some(preference) => preference == FlavorFungibilityPreference::PreemptionOverBorrowing,
+            None => {
+                self.settings.gates.implicit_preference_default
+                    && fungibility.try_next_when_borrowing
+            }
+        };
+        fungibility
     }
 }
 
@@ -587,12 +599,8 @@ impl From<&FlavorFungibility> for Fungibility {
     }
 }
 
-/// Kueue's `isPreferred`: whether mode `a` is better than `b`.
-///
-/// NOTE: this is the rule from v0.15.0. In v0.14, with the
-/// `FlavorFungibilityImplicitPreferenceDefault` gate on, `whenCanBorrow: TryNextFlavor`
-/// ranks the borrowing level first. The two differ only between a flavor that needs
-/// preemption and one that needs borrowing.
+/// Kueue's `isPreferred`: whether mode `a` is better than `b`, ranking the borrowing level
+/// first when `fungibility` prefers preemption over borrowing.
 fn is_preferred(a: GranularMode, b: GranularMode, fungibility: &Fungibility) -> bool {
     if a.fit == FitMode::NoFit {
         return false;
