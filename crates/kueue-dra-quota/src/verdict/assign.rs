@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{PodSpec, Taint, Toleration};
 use kueue_api::v1beta2::{
-    BorrowWithinCohortPolicy, ClusterQueue, FlavorFungibility, FlavorFungibilityPolicy,
-    FlavorFungibilityPreference, ResourceFlavor, ResourceGroup,
+    BorrowWithinCohortPolicy, ClusterQueue, FlavorFungibilityPolicy, FlavorFungibilityPreference,
+    ResourceFlavor, ResourceGroup,
 };
 
 use super::amount::Amount;
@@ -560,18 +560,24 @@ impl Assigner<'_> {
             .flavor_fungibility
             .clone()
             .unwrap_or_default();
-        let mut fungibility = Fungibility::from(&declared);
+        let try_next = |policy: Option<FlavorFungibilityPolicy>, default: bool| {
+            policy.map_or(default, |policy| {
+                policy == FlavorFungibilityPolicy::TryNextFlavor
+            })
+        };
+        let try_next_when_borrowing = try_next(declared.when_can_borrow, false);
         let preference = declared
             .preference
             .filter(|_| self.rules.fungibility_preference);
-        fungibility.preemption_over_borrowing = match preference {
+        let preemption_over_borrowing = match preference {
             Some(preference) => preference == FlavorFungibilityPreference::PreemptionOverBorrowing,
-            None => {
-                self.settings.gates.implicit_preference_default
-                    && fungibility.try_next_when_borrowing
-            }
+            None => self.settings.gates.implicit_preference_default && try_next_when_borrowing,
         };
-        fungibility
+        Fungibility {
+            try_next_when_borrowing,
+            try_next_when_preempting: try_next(declared.when_can_preempt, true),
+            preemption_over_borrowing,
+        }
     }
 }
 
@@ -581,22 +587,6 @@ struct Fungibility {
     try_next_when_borrowing: bool,
     try_next_when_preempting: bool,
     preemption_over_borrowing: bool,
-}
-
-impl From<&FlavorFungibility> for Fungibility {
-    fn from(declared: &FlavorFungibility) -> Self {
-        let try_next = |policy: Option<FlavorFungibilityPolicy>, default: bool| {
-            policy.map_or(default, |policy| {
-                policy == FlavorFungibilityPolicy::TryNextFlavor
-            })
-        };
-        Self {
-            try_next_when_borrowing: try_next(declared.when_can_borrow, false),
-            try_next_when_preempting: try_next(declared.when_can_preempt, true),
-            preemption_over_borrowing: declared.preference
-                == Some(FlavorFungibilityPreference::PreemptionOverBorrowing),
-        }
-    }
 }
 
 /// Kueue's `isPreferred`: whether mode `a` is better than `b`, ranking the borrowing level
