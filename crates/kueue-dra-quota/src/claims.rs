@@ -510,7 +510,7 @@ pub(crate) fn has_capacity_sources(index: &DeviceClassIndex, class: &str) -> boo
 }
 
 /// Hashes `text` with 64-bit FNV-1a, the hash Kueue sorts resource names by.
-fn fnv1a(text: &str) -> u64 {
+pub(crate) fn fnv1a(text: &str) -> u64 {
     const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;
     text.bytes().fold(OFFSET_BASIS, |hash, byte| {

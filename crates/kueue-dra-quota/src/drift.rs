@@ -58,9 +58,11 @@ pub fn without_admission(workload: &Workload) -> Workload {
 /// Compares the usage that `workload`'s admission records with `recomputed`, the charge
 /// explained for [`without_admission`] of it.
 ///
-/// A recomputed resource that the admission cannot record is not drift: a zero charge, and
-/// under `quotaCheckStrategy: IgnoreUndeclared` a resource that `cluster_queue` does not
-/// cover. When
+/// A recomputed resource that the admission cannot record is not drift: a zero charge for a
+/// resource that `cluster_queue` does not cover, and under `quotaCheckStrategy:
+/// IgnoreUndeclared` any uncovered resource. Kueue records every covered resource, zero
+/// included (v0.16.0 onwards `toAPI` records the resources that got a flavor, and before
+/// it records every request). When
 /// `cluster_queue` covers `pods` (or, without it, when the admission records `pods`), Kueue
 /// records one per pod, and so does the comparison.
 /// Returns nothing for a Workload without an admission, or when `recomputed` is inadmissible
@@ -125,11 +127,14 @@ pub fn drift(
                     continue;
                 };
                 let total = resource_value(resource, &quantity).saturating_mul(count);
-                let recordable = total != 0
-                    && !(ignore_undeclared
-                        && covered
-                            .as_ref()
-                            .is_some_and(|covered| !covered.contains(resource.as_str())));
+                let recordable = match &covered {
+                    Some(covered) => {
+                        covered.contains(resource.as_str()) || (total != 0 && !ignore_undeclared)
+                    }
+                    // Without the ClusterQueue, a zero charge counts as covered only when the
+                    // admission records it.
+                    None => total != 0 || recorded.contains_key(resource.as_str()),
+                };
                 if recordable {
                     now.insert(resource.as_str(), total);
                 }

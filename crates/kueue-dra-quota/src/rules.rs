@@ -40,10 +40,10 @@ pub(crate) enum ValueClamp {
 /// missing or whose CEL does not compile (`pkg/dra/counters.go`, `resolveAndCompileDeviceClass`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SourceClassPath {
-    /// v0.18.0 to v0.18.2 and v0.19.0: under the request's path, at request index 0
+    /// v0.18.0 to v0.18.4 and v0.19.0: under the request's path, at request index 0
     /// (`...devices.requests[k].devices.requests[0]`).
     NestedFirstRequest,
-    /// From v0.18.3 and v0.19.1: at the request (`...devices.requests[k]`).
+    /// From v0.18.5 and v0.19.1: at the request (`...devices.requests[k]`).
     Request,
 }
 
@@ -180,7 +180,7 @@ impl Rules {
             first_counter_consumption: is_minor(18),
             safe_charge_value: release.since(&[(18, 3), (19, 0)]),
             source_selector_first: is_minor(18),
-            source_class_path: if release.since(&[(18, 3), (19, 1)]) {
+            source_class_path: if release.since(&[(18, 5), (19, 1)]) {
                 SourceClassPath::Request
             } else {
                 SourceClassPath::NestedFirstRequest
@@ -201,8 +201,22 @@ pub(crate) enum CapacityMessage {
     PreviouslyConsidered,
 }
 
+/// The label keys on which the flavor assigner keeps the pod's `nodeSelector` entries and
+/// required node-affinity expressions before matching them with a flavor's labels
+/// (`pkg/scheduler/flavorassigner/flavorassigner.go`, `flavorSelector`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NodeLabelKeys {
+    /// Before v0.17.6, v0.18.2 and v0.19.0: the keys of every flavor in the resource group
+    /// (`resourceGroup.LabelKeys`), so a flavor without a key still fails a selector on it.
+    Group,
+    /// From v0.17.6, v0.18.2 and v0.19.0: the keys of the flavor being tried.
+    Flavor,
+}
+
 /// The scheduler rules behind the ClusterQueue verdict that differ between releases.
 #[derive(Debug, Clone, Copy)]
+// Each field is one rule that a release either has or lacks.
+#[allow(clippy::struct_excessive_bools)]
 pub(crate) struct SchedulerRules {
     /// The text of the maximum-capacity reason.
     pub capacity_message: CapacityMessage,
@@ -212,6 +226,19 @@ pub(crate) struct SchedulerRules {
     /// From v0.18.0: quotas are `resources.Amount` values, and an unlimited amount prints as
     /// `<unlimited>` in messages.
     pub unlimited_amounts: bool,
+    /// From v0.18.5 and v0.19.1: the flavor assigner walks a pod set's requests through
+    /// `requests.Iter()`, which follows the FNV-1a hash order while
+    /// `VectorizedResourceRequests` is on. Before, it ranges over a Go map.
+    pub hash_ordered_requests: bool,
+    /// The label keys on which a flavor's node-affinity check compares the pod.
+    pub node_label_keys: NodeLabelKeys,
+    /// From v0.16.0: the flavor assigner calls `FindMatchingUntoleratedTaint` with
+    /// comparison operators enabled, so `Gt` and `Lt` tolerations compare the values as
+    /// integers. Before, such a toleration tolerates nothing.
+    pub numeric_tolerations: bool,
+    /// From v0.15.0: `isPreferred` reads the ClusterQueue's `flavorFungibility.preference`,
+    /// which v0.14 does not have.
+    pub fungibility_preference: bool,
     /// The message for a namespace outside the ClusterQueue's `namespaceSelector`: capitalised
     /// in the scheduler before v0.18.5 and v0.19.0, then `workload.ErrNamespaceMismatch`.
     pub namespace_mismatch: &'static str,
@@ -228,6 +255,14 @@ impl SchedulerRules {
             },
             skip_zero_uncovered: release.since(&[(16, 0)]),
             unlimited_amounts: release.since(&[(18, 0)]),
+            hash_ordered_requests: release.since(&[(18, 5), (19, 1)]),
+            numeric_tolerations: release.since(&[(16, 0)]),
+            fungibility_preference: release.since(&[(15, 0)]),
+            node_label_keys: if release.since(&[(17, 6), (18, 2), (19, 0)]) {
+                NodeLabelKeys::Flavor
+            } else {
+                NodeLabelKeys::Group
+            },
             namespace_mismatch: if release.since(&[(18, 5), (19, 0)]) {
                 "workload namespace doesn't match ClusterQueue selector"
             } else {

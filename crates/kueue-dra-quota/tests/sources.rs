@@ -788,6 +788,28 @@ fn counter_pass_missing_class_path_by_release() {
 }
 
 #[test]
+fn counter_pass_class_path_fixed_in_v0_18_5() {
+    let yaml = format!("{MIG_PARTITIONS}{PLAIN_MIG_TEMPLATE}").replace(
+        "  name: mig.example.com\nspec:",
+        "  name: other.example.com\nspec:",
+    );
+    let fixture = Fixture::new(&yaml);
+
+    let v0_18_4 = fixture.explain("v0.18.4", "mig-plain", 1);
+    let v0_18_5 = fixture.explain("v0.18.5", "mig-plain", 1);
+
+    // v0.18.3 and v0.18.4 still pass the request path and index 0 in counters.go.
+    assert_eq!(
+        v0_18_4.message,
+        "spec.podSets[0].template.spec.resourceClaims[0].devices.requests[0].devices.requests[0]: Internal error: failed to get DeviceClass mig.example.com: deviceclasses.resource.k8s.io \"mig.example.com\" not found"
+    );
+    assert_eq!(
+        v0_18_5.message,
+        "spec.podSets[0].template.spec.resourceClaims[0].devices.requests[0]: Internal error: failed to get DeviceClass mig.example.com: deviceclasses.resource.k8s.io \"mig.example.com\" not found"
+    );
+}
+
+#[test]
 fn device_selector_evaluation_error() {
     let yaml = format!("{MIG_PARTITIONS}{PLAIN_MIG_TEMPLATE}").replace(
         "expression: \"device.driver == 'gpu.example.com'\"",

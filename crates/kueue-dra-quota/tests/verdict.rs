@@ -88,6 +88,55 @@ metadata: {name: user-queue, namespace: default}
 spec: {clusterQueue: team-a}
 ";
 
+/// One ClusterQueue that covers only `cpu`, 8 cores in flavor `default-flavor`.
+const CPU_QUEUES: &str = "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ResourceFlavor
+metadata: {name: default-flavor}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ClusterQueue
+metadata: {name: team-a}
+spec:
+  namespaceSelector: {}
+  resourceGroups:
+  - coveredResources: [cpu]
+    flavors:
+    - name: default-flavor
+      resources:
+      - {name: cpu, nominalQuota: 8}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: LocalQueue
+metadata: {name: user-queue, namespace: default}
+spec: {clusterQueue: team-a}
+";
+
+/// Returns the YAML of a Workload with `count` pods whose one container has `requests`, a
+/// YAML flow mapping, and no resource claims.
+fn cpu_workload(count: i32, requests: &str) -> String {
+    format!(
+        "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: Workload
+metadata: {{name: job-sleep, namespace: default}}
+spec:
+  queueName: user-queue
+  podSets:
+  - name: main
+    count: {count}
+    template:
+      spec:
+        restartPolicy: Never
+        containers:
+        - name: sleeper
+          image: registry.k8s.io/e2e-test-images/agnhost:2.53
+          resources:
+            requests: {requests}
+"
+    )
+}
+
 /// Builds the Workload of a Job with `count` pods, each with one `single-gpu` claim.
 fn gpu_workload(count: i32) -> Workload {
     workload(&format!(
@@ -701,7 +750,7 @@ resources:
     deviceClassNames: [gpu.example.com]
 ";
 
-    let changes = drift_of(renamed, &template, &admitted);
+    let changes = drift_of(renamed, &template, &admitted, None);
 
     let described: Vec<String> = changes
         .iter()
@@ -733,11 +782,12 @@ resources:
     deviceClassNames: [gpu.example.com]
 ";
 
-    let changes = drift_of(config, &template, &admitted);
+    let changes = drift_of(config, &template, &admitted, None);
     let unchanged = drift_of(
         config,
         &RCT_JOB.replace("namespace: default", "namespace: gpu-test1"),
         &admitted,
+        None,
     );
 
     assert_eq!(changes.len(), 1);
@@ -751,6 +801,7 @@ fn drift_of(
     config_yaml: &str,
     templates_yaml: &str,
     admitted: &Workload,
+    cluster_queue: Option<&ClusterQueue>,
 ) -> Vec<kueue_dra_quota::DriftChange> {
     let config = configuration(config_yaml);
     let mappings = config
@@ -763,7 +814,36 @@ fn drift_of(
     let calculator = Calculator::new(&config, &index, &templates);
     let recomputed = calculator.explain(&without_admission(admitted));
     let settings = VerdictSettings::new(Release::default(), calculator.feature_gates(), &config);
-    drift(admitted, &recomputed, None, &settings)
+    drift(admitted, &recomputed, cluster_queue, &settings)
+}
+
+/// Kueue records the usage of every resource that got a flavor, a zero request included, and
+/// skips a zero request only for a resource that the ClusterQueue does not cover.
+#[test]
+fn drift_keeps_zero_covered_usage() {
+    let queue: Vec<ClusterQueue> = documents(CPU_QUEUES, "ClusterQueue");
+    let status = "
+status:
+  admission:
+    clusterQueue: team-a
+    podSetAssignments:
+    - name: main
+      count: 2
+      flavors: {cpu: default-flavor}
+      resourceUsage: {cpu: '0'}
+";
+    let admitted = workload(&format!(
+        "{}{status}",
+        cpu_workload(2, "{cpu: '0', example.com/fpga: '0'}")
+    ));
+
+    let changes = drift_of(GPU_MAPPING, "", &admitted, Some(&queue[0]));
+
+    let described: Vec<String> = changes
+        .iter()
+        .map(kueue_dra_quota::DriftChange::describe)
+        .collect();
+    assert_eq!(described, Vec::<String>::new());
 }
 
 /// A Workload with `status.admission` but no QuotaReserved or Admitted condition has no
@@ -906,6 +986,23 @@ spec: {clusterQueue: team-a}
     );
 }
 
+/// Adds the fields of `fields`, a JSON object such as `{"nodeSelector": {...}}`, to the pod
+/// spec of `workload`'s first pod set.
+fn with_pod_fields(mut workload: Workload, fields: &serde_json::Value) -> Workload {
+    let spec = workload.spec.pod_sets[0]
+        .template
+        .spec
+        .as_mut()
+        .expect("a pod spec");
+    let mut value = serde_json::to_value(&*spec).expect("a pod spec as JSON");
+    value
+        .as_object_mut()
+        .expect("an object")
+        .extend(fields.as_object().expect("an object").clone());
+    *spec = serde_json::from_value(value).expect("a pod spec");
+    workload
+}
+
 /// The pod's `nodeSelector` and required node affinity are compared with each flavor's
 /// labels, on the keys that flavor labels.
 #[test]
@@ -921,31 +1018,22 @@ fn node_affinity_picks_flavor() {
             "metadata: {name: gpu-h100}\nspec:\n  nodeLabels: {gpu.example.com/model: h100}",
             1,
         );
-    let with_selector = |field: serde_json::Value| {
-        let mut workload = gpu_workload(1);
-        let spec = workload.spec.pod_sets[0]
-            .template
-            .spec
-            .as_mut()
-            .expect("a pod spec");
-        let mut value = serde_json::to_value(&*spec).expect("a pod spec as JSON");
-        value
-            .as_object_mut()
-            .expect("an object")
-            .extend(field.as_object().expect("an object").clone());
-        *spec = serde_json::from_value(value).expect("a pod spec");
-        workload
-    };
-    let by_selector = with_selector(serde_json::json!({
-        "nodeSelector": {"gpu.example.com/model": "h100", "topology.kubernetes.io/zone": "a"}
-    }));
-    let by_affinity = with_selector(serde_json::json!({"affinity": {"nodeAffinity": {
-        "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
-            {"matchExpressions": [
-                {"key": "gpu.example.com/model", "operator": "NotIn", "values": ["a100"]}
+    let by_selector = with_pod_fields(
+        gpu_workload(1),
+        &serde_json::json!({
+            "nodeSelector": {"gpu.example.com/model": "h100", "topology.kubernetes.io/zone": "a"}
+        }),
+    );
+    let by_affinity = with_pod_fields(
+        gpu_workload(1),
+        &serde_json::json!({"affinity": {"nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                {"matchExpressions": [
+                    {"key": "gpu.example.com/model", "operator": "NotIn", "values": ["a100"]}
+                ]}
             ]}
-        ]}
-    }}}));
+        }}}),
+    );
 
     let selected = verdict(&queues, &by_selector);
     let affine = verdict(&queues, &by_affinity);
@@ -1065,4 +1153,265 @@ fn unlimited_quota_prints_as_such() {
     let check = &result.pod_sets[0].resources[0].flavors[0];
     assert_eq!(check.nominal.as_deref(), Some("<unlimited>"));
     assert_eq!(check.maximum_capacity.as_deref(), Some("<unlimited>"));
+}
+
+/// From v0.18.5 and v0.19.1, with `VectorizedResourceRequests` on, Kueue walks a pod set's
+/// requests by the FNV-1a hash of the resource name and stops at the first that gets no
+/// flavor. `nvidia.com/gpu` hashes below `cpu`, so it is named even though `cpu` also fails.
+#[test]
+fn failing_resource_by_hash_order() {
+    let queues = CPU_QUEUES;
+    let workload = workload(&cpu_workload(1, "{cpu: '16', nvidia.com/gpu: '1'}"));
+    let gate_off = format!("{GPU_MAPPING}featureGates: {{VectorizedResourceRequests: false}}\n");
+    let v0_19_0 = Release::parse("v0.19.0").expect("a release");
+    let v0_18_4 = Release::parse("v0.18.4").expect("a release");
+    let v0_18_5 = Release::parse("v0.18.5").expect("a release");
+    let cpu_message = "couldn't assign flavors to pod set main: insufficient quota for cpu in flavor default-flavor, previously considered podsets requests (0) + current podset request (16) > maximum capacity (8)";
+    let gpu_message = "couldn't assign flavors to pod set main: resource nvidia.com/gpu unavailable in ClusterQueue";
+
+    let latest = verdict_in(Release::default(), GPU_MAPPING, queues, &workload);
+    let latest_gate_off = verdict_in(Release::default(), &gate_off, queues, &workload);
+    let before_hash_v0_19 = verdict_in(v0_19_0, GPU_MAPPING, queues, &workload);
+    let before_hash_v0_18 = verdict_in(v0_18_4, GPU_MAPPING, queues, &workload);
+    let hash_v0_18 = verdict_in(v0_18_5, GPU_MAPPING, queues, &workload);
+
+    assert_eq!(latest.message, gpu_message);
+    assert_eq!(hash_v0_18.message, gpu_message);
+    assert_eq!(latest_gate_off.message, cpu_message);
+    assert_eq!(before_hash_v0_19.message, cpu_message);
+    assert_eq!(before_hash_v0_18.message, cpu_message);
+}
+
+/// Before v0.17.6, v0.18.2 and v0.19.0 Kueue compares the pod's node selector with a flavor
+/// on the label keys of every flavor in the resource group, so a flavor without the key
+/// still fails a `nodeSelector` or `In` expression on it.
+#[test]
+fn label_keys_of_group_by_release() {
+    let queues = CPU_QUEUES
+        .replacen(
+            "metadata: {name: default-flavor}",
+            "metadata: {name: zone-x}\nspec:\n  nodeLabels: {topology.kubernetes.io/zone: x}\n---\napiVersion: kueue.x-k8s.io/v1beta2\nkind: ResourceFlavor\nmetadata: {name: default-flavor}",
+            1,
+        )
+        .replacen(
+            "    flavors:\n",
+            "    flavors:\n    - name: zone-x\n      resources:\n      - {name: cpu, nominalQuota: 8}\n",
+            1,
+        );
+    let pod_set = workload(&cpu_workload(1, "{cpu: '1'}"));
+    let by_selector = with_pod_fields(
+        pod_set.clone(),
+        &serde_json::json!({"nodeSelector": {"topology.kubernetes.io/zone": "y"}}),
+    );
+    let by_affinity = with_pod_fields(
+        pod_set,
+        &serde_json::json!({"affinity": {"nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                {"matchExpressions": [
+                    {"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["y"]}
+                ]}
+            ]}
+        }}}),
+    );
+    let union_releases = ["v0.16.4", "v0.17.5", "v0.18.1"];
+    let per_flavor_releases = ["v0.17.6", "v0.18.2", "v0.19.0", "v0.19.2"];
+
+    for name in union_releases {
+        let release = Release::parse(name).expect("a release");
+        for workload in [&by_selector, &by_affinity] {
+            let result = verdict_in(release, GPU_MAPPING, &queues, workload);
+            let gpu = &result.pod_sets[0].resources[0];
+            assert_eq!(gpu.flavor, None, "{name}");
+            assert_eq!(
+                gpu.flavors[1].reasons,
+                ["flavor default-flavor doesn't match node affinity"],
+                "{name}"
+            );
+        }
+    }
+    for name in per_flavor_releases {
+        let release = Release::parse(name).expect("a release");
+        for workload in [&by_selector, &by_affinity] {
+            let result = verdict_in(release, GPU_MAPPING, &queues, workload);
+            let gpu = &result.pod_sets[0].resources[0];
+            assert_eq!(gpu.flavor.as_deref(), Some("default-flavor"), "{name}");
+        }
+    }
+}
+
+/// From v0.18.0 `AmountFromQuantity` makes a `cpu` quota of `i64::MAX / 1000` cores or more
+/// unlimited, even though its milli-value still fits in int64.
+#[test]
+fn cpu_quota_near_int64_is_unlimited() {
+    let queues = CPU_QUEUES.replace("nominalQuota: 8", "nominalQuota: '9223372036854775'");
+    let below = CPU_QUEUES.replace("nominalQuota: 8", "nominalQuota: '9223372036854774'");
+    let workload = workload(&cpu_workload(1, "{cpu: '1'}"));
+    let v0_17 = Release::parse("v0.17.8").expect("a release");
+
+    let at_limit = verdict(&queues, &workload);
+    let below_limit = verdict(&below, &workload);
+    let before_amounts = verdict_in(v0_17, GPU_MAPPING, &queues, &workload);
+
+    let nominal = |result: &Verdict| result.pod_sets[0].resources[0].flavors[0].nominal.clone();
+    assert_eq!(nominal(&at_limit).as_deref(), Some("<unlimited>"));
+    assert_eq!(nominal(&below_limit).as_deref(), Some("9223372036854774"));
+    assert_eq!(
+        nominal(&before_amounts).as_deref(),
+        Some("9223372036854775")
+    );
+}
+
+/// An invalid node-affinity expression is Kueue's `status.err`: the flavor search stops
+/// with the selector's error, unless another term of the selector matches.
+#[test]
+fn invalid_node_affinity_is_error() {
+    let queues = CPU_QUEUES.replacen(
+        "metadata: {name: default-flavor}",
+        "metadata: {name: default-flavor}\nspec:\n  nodeLabels: {topology.kubernetes.io/zone: x}",
+        1,
+    );
+    let with_terms = |terms: serde_json::Value| {
+        with_pod_fields(
+            workload(&cpu_workload(1, "{cpu: '1'}")),
+            &serde_json::json!({"affinity": {"nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": terms}
+            }}}),
+        )
+    };
+    let zone = "topology.kubernetes.io/zone";
+    let unsupported = with_terms(serde_json::json!([
+        {"matchExpressions": [{"key": zone, "operator": "Equals", "values": ["x"]}]}
+    ]));
+    let not_integer = with_terms(serde_json::json!([
+        {"matchExpressions": [{"key": zone, "operator": "Gt", "values": ["x", "1"]}]}
+    ]));
+    let other_term_matches = with_terms(serde_json::json!([
+        {"matchExpressions": [{"key": zone, "operator": "Equals", "values": ["x"]}]},
+        {"matchExpressions": [{"key": zone, "operator": "In", "values": ["x"]}]}
+    ]));
+
+    let unsupported = verdict(&queues, &unsupported);
+    let not_integer = verdict(&queues, &not_integer);
+    let other_term_matches = verdict(&queues, &other_term_matches);
+
+    assert_eq!(unsupported.outcome, Outcome::DoesNotFit);
+    assert_eq!(
+        unsupported.message,
+        r#"failed to assign flavors to pod set main: nodeSelectorTerms[0].matchExpressions[0].operator: Unsupported value: "Equals": supported values: "In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt""#
+    );
+    assert_eq!(
+        not_integer.message,
+        r#"failed to assign flavors to pod set main: [nodeSelectorTerms[0].matchExpressions[0].values: Invalid value: ["x","1"]: for 'Gt', 'Lt' operators, exactly one value is required, nodeSelectorTerms[0].matchExpressions[0].values[0]: Invalid value: "x": for 'Gt', 'Lt' operators, the value must be an integer]"#
+    );
+    assert_eq!(other_term_matches.outcome, Outcome::Fits);
+}
+
+/// From v0.16.0 Kueue enables comparison operators in `FindMatchingUntoleratedTaint`: a `Gt`
+/// or `Lt` toleration compares the taint's value as an integer. Before, it tolerates nothing.
+#[test]
+fn numeric_toleration_by_release() {
+    let queues = CPU_QUEUES.replacen(
+        "metadata: {name: default-flavor}",
+        "metadata: {name: default-flavor}\nspec:\n  nodeTaints:\n  - {key: example.com/generation, value: '5', effect: NoSchedule}",
+        1,
+    );
+    let tolerating = |operator: &str, value: &str| {
+        with_pod_fields(
+            workload(&cpu_workload(1, "{cpu: '1'}")),
+            &serde_json::json!({"tolerations": [
+                {"key": "example.com/generation", "operator": operator, "value": value, "effect": "NoSchedule"}
+            ]}),
+        )
+    };
+    let v0_15 = Release::parse("v0.15.8").expect("a release");
+    let v0_16 = Release::parse("v0.16.0").expect("a release");
+    let untolerated = "couldn't assign flavors to pod set main: untolerated taint example.com/generation=5:NoSchedule in flavor default-flavor";
+
+    let taint_below = verdict_in(v0_16, GPU_MAPPING, &queues, &tolerating("Lt", "6"));
+    let taint_equal = verdict_in(v0_16, GPU_MAPPING, &queues, &tolerating("Lt", "5"));
+    let leading_zero = verdict_in(v0_16, GPU_MAPPING, &queues, &tolerating("Gt", "04"));
+    let before = verdict_in(v0_15, GPU_MAPPING, &queues, &tolerating("Lt", "6"));
+
+    assert_eq!(taint_below.outcome, Outcome::Fits);
+    assert_eq!(taint_equal.message, untolerated);
+    assert_eq!(leading_zero.message, untolerated);
+    assert_eq!(before.message, untolerated);
+}
+
+/// With `FlavorFungibilityImplicitPreferenceDefault` on (v0.14.x, v0.15.x, v0.16.4 to
+/// v0.16.9) and no declared preference, `whenCanBorrow: TryNextFlavor` prefers a flavor that
+/// needs preemption over one that needs borrowing. Here `busy` needs its quota back from
+/// team-b, and `small` fits by borrowing from team-b.
+#[test]
+fn implicit_preference_gate_prefers_preemption() {
+    let queues = "
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ResourceFlavor
+metadata: {name: small}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ResourceFlavor
+metadata: {name: busy}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ClusterQueue
+metadata: {name: team-a}
+spec:
+  namespaceSelector: {}
+  cohortName: research
+  flavorFungibility: {whenCanBorrow: TryNextFlavor PREFERENCE}
+  resourceGroups:
+  - coveredResources: [cpu]
+    flavors:
+    - name: small
+      resources:
+      - {name: cpu, nominalQuota: 1}
+    - name: busy
+      resources:
+      - {name: cpu, nominalQuota: 4}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ClusterQueue
+metadata: {name: team-b}
+spec:
+  namespaceSelector: {}
+  cohortName: research
+  resourceGroups:
+  - coveredResources: [cpu]
+    flavors:
+    - name: small
+      resources:
+      - {name: cpu, nominalQuota: 8}
+    - name: busy
+      resources:
+      - {name: cpu, nominalQuota: 0}
+status:
+  flavorsReservation:
+  - name: busy
+    resources:
+    - {name: cpu, total: '3'}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: LocalQueue
+metadata: {name: user-queue, namespace: default}
+spec: {clusterQueue: team-a}
+";
+    let undeclared = queues.replace(" PREFERENCE", "");
+    let declared = queues.replace(" PREFERENCE", ", preference: BorrowingOverPreemption");
+    let gate_on = format!(
+        "{GPU_MAPPING}featureGates: {{FlavorFungibilityImplicitPreferenceDefault: true}}\n"
+    );
+    let workload = workload(&cpu_workload(1, "{cpu: '3'}"));
+    let v0_16_4 = Release::parse("v0.16.4").expect("a release");
+    let flavor = |result: &Verdict| result.pod_sets[0].resources[0].flavor.clone();
+
+    let preempting = verdict_in(v0_16_4, &gate_on, &undeclared, &workload);
+    let borrowing = verdict_in(v0_16_4, GPU_MAPPING, &undeclared, &workload);
+    let declared_wins = verdict_in(v0_16_4, &gate_on, &declared, &workload);
+
+    assert_eq!(preempting.outcome, Outcome::NeedsPreemption);
+    assert_eq!(flavor(&preempting).as_deref(), Some("busy"));
+    assert_eq!(borrowing.outcome, Outcome::FitsByBorrowing);
+    assert_eq!(flavor(&borrowing).as_deref(), Some("small"));
+    assert_eq!(declared_wins.outcome, Outcome::FitsByBorrowing);
 }

@@ -6,14 +6,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{PodSpec, Taint, Toleration};
 use kueue_api::v1beta2::{
-    BorrowWithinCohortPolicy, ClusterQueue, FlavorFungibility, FlavorFungibilityPolicy,
-    FlavorFungibilityPreference, ResourceFlavor, ResourceGroup,
+    BorrowWithinCohortPolicy, ClusterQueue, FlavorFungibilityPolicy, FlavorFungibilityPreference,
+    ResourceFlavor, ResourceGroup,
 };
 
 use super::amount::Amount;
 use super::tree::{FlavorResource, QuotaTree};
 use super::{FlavorCheck, FlavorMode, Outcome, PodSetVerdict, ResourceVerdict, VerdictSettings};
-use crate::rules::{CapacityMessage, SchedulerRules};
+use crate::claims::fnv1a;
+use crate::field::{BadValue, ErrorType, FieldError, aggregate_message};
+use crate::rules::{CapacityMessage, NodeLabelKeys, SchedulerRules};
+use crate::validation::label_key_messages;
 
 /// The int64 requests of one pod set, all pods included, by resource.
 pub(crate) struct PodSetRequests<'w> {
@@ -76,6 +79,8 @@ struct GroupResult {
     picked: BTreeMap<String, Picked>,
     reasons: Vec<String>,
     checks: BTreeMap<String, Vec<FlavorCheck>>,
+    /// Kueue's `status.err`: the error that stopped the search, which replaces the reasons.
+    error: Option<String>,
 }
 
 impl Assigner<'_> {
@@ -90,9 +95,10 @@ impl Assigner<'_> {
         let mut verdicts = Vec::new();
         let mut messages = Vec::new();
         let mut outcome = Outcome::Fits;
+        let mut error_message = None;
 
         for pod_set in pod_sets {
-            let (verdict, reasons, mode) = self.assign_pod_set(pod_set, &usage, notes);
+            let (verdict, reasons, mode, error) = self.assign_pod_set(pod_set, &usage, notes);
             let failed = mode.fit == FitMode::NoFit;
             for resource in &verdict.resources {
                 if let Some(flavor) = &resource.flavor {
@@ -105,6 +111,15 @@ impl Assigner<'_> {
             }
             verdicts.push(verdict);
 
+            // `Assignment.Message` reports only the first pod set with an error.
+            if let Some(error) = error {
+                error_message = Some(format!(
+                    "failed to assign flavors to pod set {}: {error}",
+                    pod_set.name
+                ));
+                outcome = Outcome::DoesNotFit;
+                break;
+            }
             if !reasons.is_empty() {
                 let mut reasons = reasons;
                 reasons.sort();
@@ -129,7 +144,9 @@ impl Assigner<'_> {
             }
         }
 
-        let message = if outcome == Outcome::Fits || outcome == Outcome::FitsByBorrowing {
+        let message = if let Some(error_message) = error_message {
+            error_message
+        } else if outcome == Outcome::Fits || outcome == Outcome::FitsByBorrowing {
             String::new()
         } else {
             messages.join("; ")
@@ -142,24 +159,34 @@ impl Assigner<'_> {
     }
 
     /// Assigns flavors to one pod set: each resource group once, stopping at the first
-    /// resource that gets no flavor. Returns the reasons Kueue keeps and the pod set's
-    /// worst mode.
+    /// resource that gets no flavor. Returns the reasons Kueue keeps, the pod set's worst
+    /// mode and the error that stopped the search, if any.
     fn assign_pod_set(
         &self,
         pod_set: &PodSetRequests<'_>,
         usage: &BTreeMap<FlavorResource, i64>,
         notes: &mut Vec<String>,
-    ) -> (PodSetVerdict, Vec<String>, GranularMode) {
+    ) -> (PodSetVerdict, Vec<String>, GranularMode, Option<String>) {
         let mut picked: BTreeMap<String, Picked> = BTreeMap::new();
         let mut checks: BTreeMap<String, Vec<FlavorCheck>> = BTreeMap::new();
         let mut reasons = Vec::new();
         let mut failed = false;
         let mut failing_groups = 0;
+        let mut error = None;
 
-        // NOTE: Kueue walks the requests in Go map order, so when two resource groups both
-        // fail, its message names either one. This walks them by resource name.
+        let hash_ordered = self.hash_ordered_requests();
+        let mut order: Vec<(&String, i64)> = pod_set
+            .values
+            .iter()
+            .map(|(resource, &value)| (resource, value))
+            .collect();
+        if hash_ordered {
+            order.sort_by_key(|(resource, _)| (fnv1a(resource), *resource));
+        }
+        // NOTE: without the hash order Kueue walks the requests in Go map order, so when two
+        // resource groups both fail, its message names either one. This walks them by name.
         let mut checked_groups = BTreeSet::new();
-        for (resource, &value) in &pod_set.values {
+        for (resource, value) in order {
             let Some((group_index, group)) = self.group_of(resource) else {
                 if value == 0 && self.rules.skip_zero_uncovered {
                     continue;
@@ -188,13 +215,14 @@ impl Assigner<'_> {
             if result.picked.is_empty() {
                 failing_groups += 1;
                 reasons = result.reasons;
+                error = result.error;
                 failed = true;
                 continue;
             }
             picked.extend(result.picked);
             reasons.extend(result.reasons);
         }
-        if failing_groups > 1 {
+        if failing_groups > 1 && !hash_ordered {
             notes.push(format!(
                 "More than one resource group of pod set `{}` gets no flavor. Kueue reports whichever it checks first, in Go map order, so its message may name another resource.",
                 pod_set.name
@@ -232,7 +260,7 @@ impl Assigner<'_> {
             name: pod_set.name.clone(),
             resources,
         };
-        (verdict, reasons, mode)
+        (verdict, reasons, mode, error)
     }
 
     /// Kueue's `findFlavorForPodSets`: tries the group's flavors in order, and keeps the
@@ -254,25 +282,30 @@ impl Assigner<'_> {
         let mut checks: BTreeMap<String, Vec<FlavorCheck>> = BTreeMap::new();
         let mut best: BTreeMap<String, Picked> = BTreeMap::new();
         let mut best_mode = WORST;
+        let group_label_keys = self.group_label_keys(group);
 
         for flavor in &group.flavors {
             let flavor_name = flavor.name.as_str();
-            if let Some(reason) = self.check_flavor(flavor_name, pod_set.pod_spec) {
+            let (rejection, error) =
+                match self.check_flavor(flavor_name, pod_set.pod_spec, &group_label_keys) {
+                    Ok(reason) => (reason, None),
+                    Err(error) => (Some(error.clone()), Some(error)),
+                };
+            if let Some(reason) = rejection {
                 for (resource, _) in &requests {
                     checks
                         .entry((*resource).clone())
                         .or_default()
-                        .push(FlavorCheck {
-                            flavor: flavor_name.to_owned(),
-                            mode: FlavorMode::NoFit,
-                            nominal: None,
-                            borrowing_limit: None,
-                            lending_limit: None,
-                            usage: None,
-                            available: None,
-                            maximum_capacity: None,
-                            reasons: vec![reason.clone()],
-                        });
+                        .push(rejected_check(flavor_name, &reason));
+                }
+                // Kueue's `status.err` stops the search at this flavor.
+                if error.is_some() {
+                    return GroupResult {
+                        picked: BTreeMap::new(),
+                        reasons: Vec::new(),
+                        checks,
+                        error,
+                    };
                 }
                 reasons.push(reason);
                 continue;
@@ -337,6 +370,7 @@ impl Assigner<'_> {
             picked: best,
             reasons,
             checks,
+            error: None,
         }
     }
 
@@ -397,15 +431,36 @@ impl Assigner<'_> {
             .is_some_and(|policy| policy != BorrowWithinCohortPolicy::Never)
     }
 
-    /// Kueue's `checkFlavorForPodSets`: a missing flavor, an untolerated taint or a node
-    /// selector the flavor's labels do not match rule the flavor out.
-    fn check_flavor(&self, flavor_name: &str, pod_spec: Option<&PodSpec>) -> Option<String> {
-        let Some(flavor) = self
-            .resource_flavors
+    /// Returns the union of the node label keys of the group's flavors that exist, Kueue's
+    /// `resourceGroup.LabelKeys`.
+    fn group_label_keys(&self, group: &ResourceGroup) -> BTreeSet<String> {
+        group
+            .flavors
             .iter()
-            .find(|flavor| flavor.metadata.name.as_deref() == Some(flavor_name))
-        else {
-            return Some(format!("flavor {flavor_name} not found"));
+            .filter_map(|flavor| self.resource_flavor(&flavor.name))
+            .flat_map(|flavor| flavor.spec.node_labels.keys().cloned())
+            .collect()
+    }
+
+    fn resource_flavor(&self, name: &str) -> Option<&ResourceFlavor> {
+        self.resource_flavors
+            .iter()
+            .find(|flavor| flavor.metadata.name.as_deref() == Some(name))
+    }
+
+    /// Kueue's `checkFlavorForPodSets`: a missing flavor, an untolerated taint or a node
+    /// selector the flavor's labels do not match rule the flavor out, with the reason
+    /// returned. The node selector is compared on `group_label_keys` where the release uses
+    /// [`NodeLabelKeys::Group`]. An invalid node-affinity expression is an error, Kueue's
+    /// `status.err`.
+    fn check_flavor(
+        &self,
+        flavor_name: &str,
+        pod_spec: Option<&PodSpec>,
+        group_label_keys: &BTreeSet<String>,
+    ) -> Result<Option<String>, String> {
+        let Some(flavor) = self.resource_flavor(flavor_name) else {
+            return Ok(Some(format!("flavor {flavor_name} not found")));
         };
         let spec = &flavor.spec;
         let empty = PodSpec::default();
@@ -417,18 +472,28 @@ impl Assigner<'_> {
             (taint.effect == "NoSchedule" || taint.effect == "NoExecute")
                 && !tolerations
                     .iter()
-                    .any(|toleration| tolerates(toleration, taint))
+                    .any(|toleration| tolerates(toleration, taint, self.rules.numeric_tolerations))
         });
         if let Some(taint) = untolerated {
-            return Some(format!(
+            return Ok(Some(format!(
                 "untolerated taint {} in flavor {flavor_name}",
                 taint_text(taint)
-            ));
+            )));
         }
 
-        let matches = node_selector_matches(pod_spec, &spec.node_labels)
-            && required_affinity_matches(pod_spec, &spec.node_labels);
-        (!matches).then(|| format!("flavor {flavor_name} doesn't match node affinity"))
+        let own_label_keys: BTreeSet<String>;
+        let label_keys = match self.rules.node_label_keys {
+            NodeLabelKeys::Flavor => {
+                own_label_keys = spec.node_labels.keys().cloned().collect();
+                &own_label_keys
+            }
+            NodeLabelKeys::Group => group_label_keys,
+        };
+        // The apimachinery of Kueue on main words messages as v0.19's does.
+        let minor = self.settings.release.minor().unwrap_or(19);
+        let matches = node_selector_matches(pod_spec, label_keys, &spec.node_labels)
+            && required_affinity_matches(pod_spec, label_keys, &spec.node_labels, minor)?;
+        Ok((!matches).then(|| format!("flavor {flavor_name} doesn't match node affinity")))
     }
 
     fn flavor_check(
@@ -470,6 +535,12 @@ impl Assigner<'_> {
         self.settings.formatter.format(resource, amount.value())
     }
 
+    /// Returns whether Kueue walks a pod set's requests in FNV-1a hash order, then by name
+    /// (`resources.SliceRequests`), rather than in Go map order.
+    fn hash_ordered_requests(&self) -> bool {
+        self.rules.hash_ordered_requests && self.settings.gates.vectorized_resource_requests
+    }
+
     /// Kueue's `RGByResource`: the resource group that covers `resource`, with its index.
     fn group_of(&self, resource: &str) -> Option<(usize, &ResourceGroup)> {
         self.cluster_queue
@@ -480,7 +551,8 @@ impl Assigner<'_> {
             .find(|(_, group)| group.covered_resources.iter().any(|name| name == resource))
     }
 
-    /// Returns the ClusterQueue's flavor fungibility with the API defaults filled in.
+    /// Returns the ClusterQueue's flavor fungibility with the API defaults filled in, and
+    /// the preference that Kueue's `isPreferred` applies in this release.
     fn fungibility(&self) -> Fungibility {
         let declared = self
             .cluster_queue
@@ -488,7 +560,24 @@ impl Assigner<'_> {
             .flavor_fungibility
             .clone()
             .unwrap_or_default();
-        Fungibility::from(&declared)
+        let try_next = |policy: Option<FlavorFungibilityPolicy>, default: bool| {
+            policy.map_or(default, |policy| {
+                policy == FlavorFungibilityPolicy::TryNextFlavor
+            })
+        };
+        let try_next_when_borrowing = try_next(declared.when_can_borrow, false);
+        let preference = declared
+            .preference
+            .filter(|_| self.rules.fungibility_preference);
+        let preemption_over_borrowing = match preference {
+            Some(preference) => preference == FlavorFungibilityPreference::PreemptionOverBorrowing,
+            None => self.settings.gates.implicit_preference_default && try_next_when_borrowing,
+        };
+        Fungibility {
+            try_next_when_borrowing,
+            try_next_when_preempting: try_next(declared.when_can_preempt, true),
+            preemption_over_borrowing,
+        }
     }
 }
 
@@ -500,28 +589,8 @@ struct Fungibility {
     preemption_over_borrowing: bool,
 }
 
-impl From<&FlavorFungibility> for Fungibility {
-    fn from(declared: &FlavorFungibility) -> Self {
-        let try_next = |policy: Option<FlavorFungibilityPolicy>, default: bool| {
-            policy.map_or(default, |policy| {
-                policy == FlavorFungibilityPolicy::TryNextFlavor
-            })
-        };
-        Self {
-            try_next_when_borrowing: try_next(declared.when_can_borrow, false),
-            try_next_when_preempting: try_next(declared.when_can_preempt, true),
-            preemption_over_borrowing: declared.preference
-                == Some(FlavorFungibilityPreference::PreemptionOverBorrowing),
-        }
-    }
-}
-
-/// Kueue's `isPreferred`: whether mode `a` is better than `b`.
-///
-/// NOTE: this is the rule from v0.15.0. In v0.14, with the
-/// `FlavorFungibilityImplicitPreferenceDefault` gate on, `whenCanBorrow: TryNextFlavor`
-/// ranks the borrowing level first. The two differ only between a flavor that needs
-/// preemption and one that needs borrowing.
+/// Kueue's `isPreferred`: whether mode `a` is better than `b`, ranking the borrowing level
+/// first when `fungibility` prefers preemption over borrowing.
 fn is_preferred(a: GranularMode, b: GranularMode, fungibility: &Fungibility) -> bool {
     if a.fit == FitMode::NoFit {
         return false;
@@ -572,7 +641,9 @@ fn worse(a: Outcome, b: Outcome) -> Outcome {
 }
 
 /// Checks whether `toleration` tolerates `taint`, as Kubernetes' `Toleration.ToleratesTaint`.
-fn tolerates(toleration: &Toleration, taint: &Taint) -> bool {
+/// With `numeric`, a `Gt` or `Lt` toleration compares the taint's value with its own as
+/// int64 integers, and either value not in canonical decimal form matches nothing.
+fn tolerates(toleration: &Toleration, taint: &Taint, numeric: bool) -> bool {
     if toleration
         .effect
         .as_deref()
@@ -592,7 +663,46 @@ fn tolerates(toleration: &Toleration, taint: &Taint) -> bool {
         "Equal" | "" => {
             toleration.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or("")
         }
+        operator @ ("Gt" | "Lt") if numeric => {
+            let (Some(tolerated), Some(tainted)) = (
+                canonical_int64(toleration.value.as_deref().unwrap_or("")),
+                canonical_int64(taint.value.as_deref().unwrap_or("")),
+            ) else {
+                return false;
+            };
+            if operator == "Gt" {
+                tainted > tolerated
+            } else {
+                tainted < tolerated
+            }
+        }
         _ => false,
+    }
+}
+
+/// Parses `text` as an int64 in apimachinery's canonical decimal form
+/// (`content.IsDecimalInteger`): `0`, or an optional `-` and digits without a leading zero.
+fn canonical_int64(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let canonical = text == "0"
+        || (!digits.is_empty()
+            && !digits.starts_with('0')
+            && digits.bytes().all(|byte| byte.is_ascii_digit()));
+    if canonical { text.parse().ok() } else { None }
+}
+
+/// Builds the check of a flavor ruled out before its quota is read.
+fn rejected_check(flavor_name: &str, reason: &str) -> FlavorCheck {
+    FlavorCheck {
+        flavor: flavor_name.to_owned(),
+        mode: FlavorMode::NoFit,
+        nominal: None,
+        borrowing_limit: None,
+        lending_limit: None,
+        usage: None,
+        available: None,
+        maximum_capacity: None,
+        reasons: vec![reason.to_owned()],
     }
 }
 
@@ -604,19 +714,34 @@ fn taint_text(taint: &Taint) -> String {
     }
 }
 
-/// Kueue's `flavorSelector` for `nodeSelector`: only the keys the flavor labels are compared.
-fn node_selector_matches(pod_spec: &PodSpec, labels: &BTreeMap<String, String>) -> bool {
+/// Kueue's `flavorSelector` for `nodeSelector`: only the entries on `label_keys` are
+/// compared, and each must equal the flavor's label.
+fn node_selector_matches(
+    pod_spec: &PodSpec,
+    label_keys: &BTreeSet<String>,
+    labels: &BTreeMap<String, String>,
+) -> bool {
     pod_spec
         .node_selector
         .iter()
         .flatten()
-        .all(|(key, value)| labels.get(key).is_none_or(|label| label == value))
+        .filter(|(key, _)| label_keys.contains(*key))
+        .all(|(key, value)| labels.get(key) == Some(value))
 }
 
 /// Kueue's `flavorSelector` for required node affinity: each term keeps only the expressions
-/// on keys the flavor labels, a term left empty matches every flavor, and otherwise one term
-/// must match. `matchFields` are dropped.
-fn required_affinity_matches(pod_spec: &PodSpec, labels: &BTreeMap<String, String>) -> bool {
+/// on `label_keys`, a term left empty matches every flavor, and otherwise one term must
+/// match the flavor's labels. `matchFields` are dropped.
+///
+/// As component-helpers' `LazyErrorNodeSelector.Match`, a term with an invalid expression
+/// is skipped, and its errors are returned only when no other term matches. `minor` picks
+/// the wording of label key errors.
+fn required_affinity_matches(
+    pod_spec: &PodSpec,
+    label_keys: &BTreeSet<String>,
+    labels: &BTreeMap<String, String>,
+    minor: u32,
+) -> Result<bool, String> {
     let Some(terms) = pod_spec
         .affinity
         .as_ref()
@@ -628,7 +753,7 @@ fn required_affinity_matches(pod_spec: &PodSpec, labels: &BTreeMap<String, Strin
         })
         .map(|selector| &selector.node_selector_terms)
     else {
-        return true;
+        return Ok(true);
     };
 
     let mut kept_terms = Vec::new();
@@ -637,19 +762,122 @@ fn required_affinity_matches(pod_spec: &PodSpec, labels: &BTreeMap<String, Strin
             .match_expressions
             .iter()
             .flatten()
-            .filter(|expression| labels.contains_key(&expression.key))
+            .filter(|expression| label_keys.contains(&expression.key))
             .collect();
         if kept.is_empty() {
-            return true;
+            return Ok(true);
         }
         kept_terms.push(kept);
     }
-    kept_terms.is_empty()
-        || kept_terms.iter().any(|expressions| {
-            expressions
-                .iter()
-                .all(|expression| expression_matches(expression, labels))
-        })
+    if kept_terms.is_empty() {
+        return Ok(true);
+    }
+
+    let mut errors = Vec::new();
+    for (term_index, expressions) in kept_terms.iter().enumerate() {
+        let term_errors = term_parse_errors(term_index, expressions, minor);
+        if !term_errors.is_empty() {
+            errors.extend(term_errors);
+            continue;
+        }
+        if expressions
+            .iter()
+            .all(|expression| expression_matches(expression, labels))
+        {
+            return Ok(true);
+        }
+    }
+    if errors.is_empty() {
+        Ok(false)
+    } else {
+        Err(aggregate_message(&errors))
+    }
+}
+
+/// The operators component-helpers' `nodeSelectorRequirementsAsSelector` accepts, as its
+/// `NotSupported` error lists them.
+const NODE_SELECTOR_OPERATORS: &str =
+    r#"supported values: "In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt""#;
+
+/// Returns the errors of component-helpers' `newNodeSelectorTerm` for the kept expressions
+/// of term `term_index`, with apimachinery's `labels.NewRequirement` checks, at
+/// `nodeSelectorTerms[i].matchExpressions[j]` of the filtered selector.
+///
+/// NOTE: the values are not checked as label values (`validation.IsValidLabelValue`), so a
+/// value longer than 63 characters or with other characters than alphanumerics, `-`, `_`
+/// and `.` matches or fails where Kueue reports an error.
+fn term_parse_errors(
+    term_index: usize,
+    expressions: &[&k8s_openapi::api::core::v1::NodeSelectorRequirement],
+    minor: u32,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (index, expression) in expressions.iter().enumerate() {
+        let path = format!("nodeSelectorTerms[{term_index}].matchExpressions[{index}]");
+        let operator = expression.operator.as_str();
+        if !matches!(
+            operator,
+            "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt"
+        ) {
+            errors.push(FieldError {
+                error_type: ErrorType::NotSupported,
+                field: format!("{path}.operator"),
+                bad_value: BadValue::TypedString(operator.to_owned()),
+                detail: NODE_SELECTOR_OPERATORS.to_owned(),
+            });
+            continue;
+        }
+
+        let key_messages = label_key_messages(&expression.key, minor);
+        if !key_messages.is_empty() {
+            errors.push(FieldError::invalid(
+                format!("{path}.key"),
+                BadValue::String(expression.key.clone()),
+                key_messages.join("; "),
+            ));
+        }
+        let values_path = format!("{path}.values");
+        let values = expression.values.as_deref().unwrap_or_default();
+        // A Go `[]string` prints as JSON, `null` when the field is absent.
+        let values_value = || {
+            expression
+                .values
+                .clone()
+                .map_or(BadValue::Null, BadValue::ResourceNames)
+        };
+        match operator {
+            "In" | "NotIn" if values.is_empty() => errors.push(FieldError::invalid(
+                &values_path,
+                values_value(),
+                "for 'in', 'notin' operators, values set can't be empty",
+            )),
+            "Exists" | "DoesNotExist" if !values.is_empty() => errors.push(FieldError::invalid(
+                &values_path,
+                values_value(),
+                "values set must be empty for exists and does not exist",
+            )),
+            "Gt" | "Lt" => {
+                if values.len() != 1 {
+                    errors.push(FieldError::invalid(
+                        &values_path,
+                        values_value(),
+                        "for 'Gt', 'Lt' operators, exactly one value is required",
+                    ));
+                }
+                for (value_index, value) in values.iter().enumerate() {
+                    if value.parse::<i64>().is_err() {
+                        errors.push(FieldError::invalid(
+                            format!("{values_path}[{value_index}]"),
+                            BadValue::String(value.clone()),
+                            "for 'Gt', 'Lt' operators, the value must be an integer",
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    errors
 }
 
 /// Evaluates one node selector requirement against the flavor's labels, as Kubernetes'

@@ -320,6 +320,7 @@ impl Queues<'_> {
             self.cluster_queues,
             self.cohorts,
             &usage_of,
+            rules.unlimited_amounts,
         ) {
             Ok(tree) => tree,
             Err(TreeError::CohortCycle(cohort)) => {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use kueue_api::v1beta2::{ClusterQueue, Cohort, ResourceGroup};
 
 use super::amount::Amount;
-use crate::quantity::{Quantity, resource_value};
+use crate::quantity::{Format, Quantity, resource_value};
 
 /// A flavor and a resource, the unit in which Kueue counts quota.
 pub(crate) type FlavorResource = (String, String);
@@ -54,12 +54,15 @@ impl QuotaTree {
     ///
     /// A Cohort that a ClusterQueue or another Cohort names but the input lacks is taken as
     /// Kueue takes it: an implicit Cohort with no quota and no parent.
+    /// `unlimited_amounts` selects Kueue's `AmountFromQuantity` for quotas (v0.18.0 and later).
     pub(crate) fn build(
         target: &ClusterQueue,
         cluster_queues: &[ClusterQueue],
         cohorts: &[Cohort],
         usage_of: &dyn Fn(&ClusterQueue) -> BTreeMap<FlavorResource, i64>,
+        unlimited_amounts: bool,
     ) -> Result<Self, TreeError> {
+        let quotas_of = |groups: &[ResourceGroup]| quotas_of(groups, unlimited_amounts);
         let mut nodes = vec![Node::default()];
         let target_index = 0;
         nodes[target_index].quotas = quotas_of(&target.spec.resource_groups);
@@ -369,16 +372,19 @@ fn parent_of(cohorts: &[Cohort], name: &str) -> Option<String> {
         .filter(|parent| !parent.is_empty())
 }
 
-/// Reads the quotas of resource groups as Kueue's `AmountFromQuantity` does: a quantity
-/// beyond the int64 range is unlimited.
-pub(crate) fn quotas_of(groups: &[ResourceGroup]) -> BTreeMap<FlavorResource, NodeQuota> {
+/// Reads the quotas of resource groups, with Kueue's `AmountFromQuantity` when
+/// `unlimited_amounts` is set.
+pub(crate) fn quotas_of(
+    groups: &[ResourceGroup],
+    unlimited_amounts: bool,
+) -> BTreeMap<FlavorResource, NodeQuota> {
     let mut quotas = BTreeMap::new();
     for group in groups {
         for flavor in &group.flavors {
             for resource in &flavor.resources {
                 let amount =
                     |quantity: &k8s_openapi::apimachinery::pkg::api::resource::Quantity| {
-                        quota_amount(&resource.name, &quantity.0)
+                        quota_amount(&resource.name, &quantity.0, unlimited_amounts)
                     };
                 quotas.insert(
                     (flavor.name.clone(), resource.name.clone()),
@@ -396,10 +402,19 @@ pub(crate) fn quotas_of(groups: &[ResourceGroup]) -> BTreeMap<FlavorResource, No
 
 /// Converts a quota quantity to an amount. A quantity that does not parse counts as zero,
 /// because the apiserver rejects such a ClusterQueue before Kueue reads it.
-fn quota_amount(resource: &str, text: &str) -> Amount {
-    Quantity::parse(text).map_or(Amount::ZERO, |quantity| {
-        Amount::from_value(resource_value(resource, &quantity))
-    })
+///
+/// With `unlimited_amounts` (Kueue's `AmountFromQuantity`, v0.18.0 and later), a `cpu` quota
+/// of `i64::MAX / 1000` cores or more is unlimited, although its milli-value may still fit.
+/// Other quotas reach the int64 maximum, the unlimited value, only by clamping.
+fn quota_amount(resource: &str, text: &str, unlimited_amounts: bool) -> Amount {
+    let Ok(quantity) = Quantity::parse(text) else {
+        return Amount::ZERO;
+    };
+    let max_cpu_cores = Quantity::from_int(i64::MAX / 1000, Format::DecimalSI);
+    if unlimited_amounts && resource == "cpu" && quantity.cmp_value(&max_cpu_cores).is_ge() {
+        return Amount::UNLIMITED;
+    }
+    Amount::from_value(resource_value(resource, &quantity))
 }
 
 fn to_amounts(values: BTreeMap<FlavorResource, i64>) -> BTreeMap<FlavorResource, Amount> {
