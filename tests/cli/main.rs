@@ -2,6 +2,7 @@
 //! output, standard error and exit code separately.
 
 mod bad_input;
+mod broken_pipe;
 mod check_config;
 mod color;
 mod commands;
