@@ -2,6 +2,7 @@
 //! ClusterQueue quota.
 
 mod check_config;
+mod complete;
 mod diagnostics;
 mod explain;
 mod input;
@@ -25,6 +26,26 @@ use crate::cli::{Cli, Command};
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    // kubectl's plugin completion passes the words being typed, flags included, so they are
+    // read before clap could take them for the plugin's own flags.
+    let mut args = std::env::args_os().skip(1);
+    if args
+        .next()
+        .is_some_and(|first| first == complete::SUBCOMMAND)
+    {
+        let words: Vec<String> = args
+            .map(|word| word.to_string_lossy().into_owned())
+            .collect();
+        return match complete::run(&words) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+            Err(error) => {
+                diagnostics::error(format_args!("{error:#}"));
+                ExitCode::from(EXIT_ERROR)
+            }
+        };
+    }
+
     let cli = Cli::parse();
     diagnostics::set_color(cli.color);
     let result = match cli.command {

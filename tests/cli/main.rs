@@ -12,6 +12,7 @@ mod harness;
 mod input;
 mod krew;
 mod kubectl;
+mod kubectl_completion;
 mod live;
 mod real_manifests;
 mod releases;
