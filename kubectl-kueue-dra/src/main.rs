@@ -100,9 +100,11 @@ fn print_version() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `bytes` to standard output and flushes it.
+/// Writes `bytes` to standard output and flushes it. ANSI codes in `bytes` are kept only where
+/// `--color` allows them: `always`, or `auto` on a terminal with `NO_COLOR` unset and `TERM`
+/// other than `dumb`; elsewhere they are removed.
 pub(crate) fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
-    let mut stdout = io::stdout().lock();
+    let mut stdout = anstream::stdout().lock();
     stdout
         .write_all(bytes)
         .and_then(|()| stdout.flush())

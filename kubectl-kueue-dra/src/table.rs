@@ -1,5 +1,6 @@
 //! The default output: a kubectl-style table with one row per workload.
 
+use anstyle::{AnsiColor, Style};
 use kueue_dra_quota::Status;
 
 use crate::output;
@@ -7,9 +8,12 @@ use crate::report::{Report, WorkloadReport};
 
 const HEADERS: [&str; 5] = ["NAMESPACE", "NAME", "STATUS", "DRA CHARGES", "MESSAGE"];
 
+/// The style of an inadmissible workload's row: red, to draw the eye on a terminal.
+const INADMISSIBLE: Style = AnsiColor::Red.on_default();
+
 /// Renders the report as kubectl renders `get`: no borders, UPPERCASE headers, three spaces
 /// between columns, no wrapping. The NAMESPACE column is left out when one namespace was
-/// requested, as kubectl does.
+/// requested, as kubectl does. Inadmissible rows are red where colour is on.
 pub(crate) fn render(report: &Report, with_headers: bool, with_namespace: bool) -> String {
     let skipped_columns = usize::from(!with_namespace);
     let rows = report
@@ -28,7 +32,17 @@ pub(crate) fn render(report: &Report, with_headers: bool, with_namespace: bool) 
         })
         .collect();
     let headers = with_headers.then_some(&HEADERS[skipped_columns..]);
-    output::kubectl_table(headers, rows)
+    let table = output::kubectl_table(headers, rows);
+
+    let styles: Vec<Style> = report
+        .workloads
+        .iter()
+        .map(|workload| match workload.explanation.status {
+            Status::Inadmissible => INADMISSIBLE,
+            Status::Charged | Status::Admitted => Style::new(),
+        })
+        .collect();
+    output::style_rows(&table, with_headers, &styles)
 }
 
 fn status_name(status: Status) -> &'static str {
