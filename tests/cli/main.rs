@@ -7,6 +7,7 @@ mod check_config;
 mod color;
 mod commands;
 mod corpus;
+mod docs;
 mod examples;
 mod harness;
 mod input;
