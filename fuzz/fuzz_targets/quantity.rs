@@ -1,8 +1,8 @@
 //! Quantity parsing and arithmetic on arbitrary text.
 //!
-//! The input is two quantities separated by the first newline. Each one that parses must
-//! print as text that parses back to the same value, and Kueue's int64 conversions, the sum
-//! and the product of the two must not panic.
+//! The input is two quantities separated by the first newline. The first, if it parses, must
+//! print as text that parses again, to the same value below 10^21. Kueue's int64
+//! conversions, the sum and the product of the two must not panic.
 
 #![no_main]
 
@@ -22,15 +22,24 @@ fuzz_target!(|data: &[u8]| {
     };
     check_conversions(&left);
 
+    // apimachinery has no suffix beyond `E` (10^18) and `Ei`, and prints 10^21 and more
+    // without an exponent (`1000E` prints as `1`), so only smaller values round-trip.
+    let limit = Quantity::parse("1000E").expect("a valid quantity");
+    let negative_limit = Quantity::parse("-1000E").expect("a valid quantity");
+    let has_suffix = left.cmp_value(&limit) == Ordering::Less
+        && left.cmp_value(&negative_limit) == Ordering::Greater;
+
     let printed = left.to_string();
     let reparsed = Quantity::parse(&printed).unwrap_or_else(|error| {
         panic!("`{printed}` printed from `{first}` does not parse: {error}")
     });
-    assert_eq!(
-        reparsed.cmp_value(&left),
-        Ordering::Equal,
-        "`{first}` printed as `{printed}`"
-    );
+    if has_suffix {
+        assert_eq!(
+            reparsed.cmp_value(&left),
+            Ordering::Equal,
+            "`{first}` printed as `{printed}`"
+        );
+    }
 
     let Ok(right) = Quantity::parse(second) else {
         return;
