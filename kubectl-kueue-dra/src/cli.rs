@@ -16,8 +16,10 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// When to colour `error:` and `warning:` on standard error. `auto` colours them on a
-    /// terminal unless `NO_COLOR` is set or `TERM` is `dumb`.
+    /// When to colour `error:` and `warning:` on standard error, and in tables the rows of
+    /// inadmissible workloads and of error and warning findings. `auto` colours each stream
+    /// that is a terminal unless `NO_COLOR` is set or `TERM` is `dumb`. JSON and YAML are never
+    /// coloured.
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 
@@ -355,7 +357,7 @@ pub enum ExplainOutput {
 /// When to colour diagnostics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum ColorWhen {
-    /// When standard error is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`.
+    /// On a terminal, when `NO_COLOR` is unset and `TERM` is not `dumb`.
     #[default]
     Auto,
     /// Always, even into a pipe or a file.

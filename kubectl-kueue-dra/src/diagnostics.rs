@@ -1,8 +1,8 @@
 //! Messages for the user on standard error: warnings, notices and the final error.
 //!
 //! `error:` and `warning:` are coloured when standard error is a terminal that supports it,
-//! unless `NO_COLOR` is set or `--color never` is given. Results on standard output are never
-//! coloured.
+//! unless `NO_COLOR` is set or `--color never` is given. The same choice applies to the table
+//! rows that `output::style_rows` colours on standard output.
 
 use std::fmt::Display;
 

@@ -2,6 +2,7 @@
 //! ClusterQueue quota.
 
 mod check_config;
+mod complete;
 mod describe;
 mod detect;
 mod diagnostics;
@@ -30,6 +31,26 @@ use crate::cli::{Cli, Command};
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    // kubectl's plugin completion passes the words being typed, flags included, so they are
+    // read before clap could take them for the plugin's own flags.
+    let mut args = std::env::args_os().skip(1);
+    if args
+        .next()
+        .is_some_and(|first| first == complete::SUBCOMMAND)
+    {
+        let words: Vec<String> = args
+            .map(|word| word.to_string_lossy().into_owned())
+            .collect();
+        return match complete::run(&words) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+            Err(error) => {
+                diagnostics::error(format_args!("{error:#}"));
+                ExitCode::from(EXIT_ERROR)
+            }
+        };
+    }
+
     let cli = Cli::parse();
     diagnostics::set_color(cli.color);
     diagnostics::start_logging(cli.verbosity);
@@ -87,9 +108,11 @@ fn print_version() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `bytes` to standard output and flushes it.
+/// Writes `bytes` to standard output and flushes it. ANSI codes in `bytes` are kept only where
+/// `--color` allows them: `always`, or `auto` on a terminal with `NO_COLOR` unset and `TERM`
+/// other than `dumb`; elsewhere they are removed.
 pub(crate) fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
-    let mut stdout = io::stdout().lock();
+    let mut stdout = anstream::stdout().lock();
     stdout
         .write_all(bytes)
         .and_then(|()| stdout.flush())

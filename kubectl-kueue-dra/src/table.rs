@@ -1,5 +1,6 @@
 //! The default output: a kubectl-style table with one row per workload.
 
+use anstyle::{AnsiColor, Style};
 use kueue_dra_quota::{Outcome, PodSetCharge, Status};
 
 use crate::output;
@@ -14,9 +15,16 @@ const HEADERS: [&str; 6] = [
     "MESSAGE",
 ];
 
+/// The style of an inadmissible workload's row: red, to draw the eye on a terminal.
+const INADMISSIBLE: Style = AnsiColor::Red.on_default();
+
+/// The style of a row whose charge the ClusterQueue cannot take now: yellow.
+const BLOCKED: Style = AnsiColor::Yellow.on_default();
+
 /// Renders the report as kubectl renders `get`: no borders, UPPERCASE headers, three spaces
 /// between columns, no wrapping. The NAMESPACE column is left out when one namespace was
-/// requested, as kubectl does.
+/// requested, as kubectl does. Where colour is on, inadmissible rows are red and rows whose
+/// charge does not fit or whose queue blocks them are yellow.
 pub(crate) fn render(report: &Report, with_headers: bool, with_namespace: bool) -> String {
     let skipped_columns = usize::from(!with_namespace);
     let rows = report
@@ -36,7 +44,18 @@ pub(crate) fn render(report: &Report, with_headers: bool, with_namespace: bool) 
         })
         .collect();
     let headers = with_headers.then_some(&HEADERS[skipped_columns..]);
-    output::kubectl_table(headers, rows)
+    let table = output::kubectl_table(headers, rows);
+
+    let styles: Vec<Style> = report
+        .workloads
+        .iter()
+        .map(|workload| match (workload.explanation.status, workload.verdict.outcome) {
+            (Status::Inadmissible, _) => INADMISSIBLE,
+            (_, Outcome::DoesNotFit | Outcome::QueueBlocked) => BLOCKED,
+            _ => Style::new(),
+        })
+        .collect();
+    output::style_rows(&table, with_headers, &styles)
 }
 
 pub(crate) fn status_name(status: Status) -> &'static str {

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::{OnceLock, mpsc};
 use std::time::Duration;
 
@@ -75,6 +75,12 @@ pub fn wait(mut command: Command, stdin: Option<&str>) -> Output {
         std::thread::spawn(move || pipe.write_all(stdin.as_bytes()));
     }
 
+    finish(child)
+}
+
+/// Waits for a started child, killing it if it outlives [`TIMEOUT`], and collects what it
+/// prints on the streams still piped to this process.
+pub fn finish(child: Child) -> Output {
     let pid = child.id();
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || sender.send(child.wait_with_output()));

@@ -5,6 +5,7 @@
 //! [`USAGE`] and an arm to the `match` in [`run`].
 
 mod docs;
+mod fuzz;
 mod generated;
 mod markdown;
 
@@ -26,6 +27,10 @@ tasks:
   docs               write the command reference: docs/reference/*.md and docs/man/*.1
                      from kubectl-kueue-dra/src/cli.rs
   docs --check       list reference pages that are stale or missing, and exit 1 if any
+  fuzz --seconds N [--runs N] [TARGET...]
+                     run each fuzz target in fuzz/ (all when none is named) for at most
+                     N seconds and N executions, one after the other; needs a nightly
+                     toolchain and cargo-fuzz, and exits 1 if a target finds a crash
   help               print this help
 ";
 
@@ -49,6 +54,11 @@ fn run(args: &[String]) -> Result<ExitCode> {
     match task.as_str() {
         "codegen" => codegen(Mode::from_options(task, options, USAGE)?),
         "docs" => docs(Mode::from_options(task, options, USAGE)?),
+        "fuzz" => {
+            let options = fuzz::FuzzOptions::parse(options)
+                .map_err(|error| anyhow::anyhow!("{error:#}\n\n{USAGE}"))?;
+            fuzz::run(&repository_root()?, &options)
+        }
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -46,6 +46,7 @@ mod loader;
 mod origin;
 mod workloads;
 
+pub use documents::MAX_FILE_BYTES;
 pub use error::LoadError;
 pub use loader::{LoadedConfiguration, LoadedWorkload, Loader, Snapshot};
 pub use origin::{ObjectRef, Origin};

@@ -275,6 +275,9 @@ const CONFIG_MAP: ApiKind = ApiKind::new("", "v1", "ConfigMap", "configmaps", tr
 
 const DEPLOYMENT: ApiKind = ApiKind::new("apps", "v1", "Deployment", "deployments", true);
 
+/// Namespaces, listed only for shell completion.
+const NAMESPACE: ApiKind = ApiKind::new("", "v1", "Namespace", "namespaces", false);
+
 /// The outcome of one list or get, after retries.
 enum Fetched<T> {
     Objects(T),
@@ -347,6 +350,27 @@ impl Cluster {
     #[must_use]
     pub fn namespace(&self) -> &str {
         &self.namespace
+    }
+
+    /// Lists the names of the cluster's namespaces, sorted, from one page of at most
+    /// [`DEFAULT_PAGE_SIZE`]. Shell completion offers them for `-n`.
+    ///
+    /// Credentials that may not list namespaces give an empty list rather than an error.
+    pub async fn namespace_names(&self) -> Result<Vec<String>, LiveError> {
+        let api: Api<DynamicObject> = Api::all_with(self.client.clone(), &NAMESPACE.api_resource());
+        let params = ListParams::default().limit(DEFAULT_PAGE_SIZE);
+        let Fetched::Objects(list) = self.send(&NAMESPACE, || api.list_metadata(&params)).await?
+        else {
+            return Ok(Vec::new());
+        };
+
+        let mut names: Vec<String> = list
+            .items
+            .into_iter()
+            .filter_map(|namespace| namespace.metadata.name)
+            .collect();
+        names.sort();
+        Ok(names)
     }
 
     /// Lists every kind the loader uses and gets Kueue's ConfigMap, all at once, and adds
@@ -679,6 +703,31 @@ async fn load_default_config(options: &KubeConfigOptions) -> Result<(Config, Str
         }
         Err(source) => Err(invalid(source)),
     }
+}
+
+/// Returns the context names of the kubeconfig that kubectl would read, sorted: `kubeconfig`,
+/// or else `KUBECONFIG` (a list of files, merged) or `~/.kube/config`. Shell completion
+/// offers them for `--context`.
+pub fn context_names(kubeconfig: Option<&Path>) -> Result<Vec<String>, LiveError> {
+    let (kubeconfig, source_name) = match kubeconfig {
+        Some(path) => (Kubeconfig::read_from(path), format!("`{}`", path.display())),
+        None => (
+            Kubeconfig::read(),
+            "from KUBECONFIG or ~/.kube/config".to_owned(),
+        ),
+    };
+    let kubeconfig = kubeconfig.map_err(|source| LiveError::Kubeconfig {
+        source_name,
+        source,
+    })?;
+
+    let mut names: Vec<String> = kubeconfig
+        .contexts
+        .into_iter()
+        .map(|context| context.name)
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 /// Returns the context `options` selects: `--context`, or else the kubeconfig's current context.

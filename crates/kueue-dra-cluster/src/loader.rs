@@ -168,15 +168,14 @@ impl Loader {
     }
 
     /// Reads a file, every YAML and JSON file below a directory, or standard input for `-`.
+    ///
+    /// A file or standard input larger than [`crate::MAX_FILE_BYTES`] is rejected.
     pub fn add_path(&mut self, path: &Path) -> Result<(), LoadError> {
         if path == Path::new("-") {
             return self.add_reader(STDIN, std::io::stdin().lock());
         }
         for file in documents::expand(path)? {
-            let bytes = std::fs::read(&file).map_err(|source| LoadError::Read {
-                path: file.display().to_string(),
-                source,
-            })?;
+            let bytes = documents::read_file(&file)?;
             self.add_bytes(&file.display().to_string(), &bytes)?;
         }
         Ok(())
@@ -226,12 +225,7 @@ impl Loader {
         let (file, bytes) = if path == Path::new("-") {
             (STDIN.to_owned(), read_all(STDIN, std::io::stdin().lock())?)
         } else {
-            let file = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
-                path: file.clone(),
-                source,
-            })?;
-            (file, bytes)
+            (path.display().to_string(), documents::read_file(path)?)
         };
 
         let mut scratch = Loader::new(&self.default_namespace);
@@ -710,15 +704,8 @@ fn has_generated_name(document: &Value) -> bool {
     !field("name") && field("generateName")
 }
 
-fn read_all(name: &str, mut reader: impl Read) -> Result<Vec<u8>, LoadError> {
-    let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|source| LoadError::Read {
-            path: name.to_owned(),
-            source,
-        })?;
-    Ok(bytes)
+fn read_all(name: &str, reader: impl Read) -> Result<Vec<u8>, LoadError> {
+    documents::read_limited(name, reader, documents::MAX_FILE_BYTES)
 }
 
 /// Decodes a Configuration document of `config.kueue.x-k8s.io/<version>` into the v1beta2

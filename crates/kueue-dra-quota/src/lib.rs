@@ -19,6 +19,10 @@
 //! The crate is pure: no I/O and no Kubernetes client. Quantities are computed exactly, as
 //! apimachinery does, with integers and arbitrary-precision decimals ([`Quantity`]).
 //!
+//! The example below builds its objects in code. `examples/charge_from_yaml.rs` loads them from
+//! manifests with the `kueue-dra-cluster` crate instead:
+//! `cargo run -p kueue-dra-quota --example charge_from_yaml -- examples/resource-claim-template`.
+//!
 //! ```
 //! use kueue_api::config::{Configuration, DeviceClassMapping, Resources};
 //! use kueue_api::v1beta2::Workload;

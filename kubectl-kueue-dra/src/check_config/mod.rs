@@ -11,6 +11,7 @@ use cross_checks::ReleaseContext;
 
 use std::process::ExitCode;
 
+use anstyle::{AnsiColor, Style};
 use kueue_api::config::Configuration;
 use kueue_dra_cluster::Snapshot;
 use kueue_dra_index::DeviceClassIndex;
@@ -269,11 +270,20 @@ fn startup_findings(configuration: &Configuration, release: Release) -> Vec<Find
     findings
 }
 
-/// Renders findings grouped by severity, errors first, in kubectl's table style.
+/// Renders findings grouped by severity, errors first, in kubectl's table style. Errors are red
+/// and warnings yellow where colour is on.
 fn render_table(findings: &[Finding], with_headers: bool) -> String {
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by_key(|finding| finding.severity);
 
+    let styles: Vec<Style> = sorted
+        .iter()
+        .map(|finding| match finding.severity {
+            Severity::Error => AnsiColor::Red.on_default(),
+            Severity::Warning => AnsiColor::Yellow.on_default(),
+            Severity::Info => Style::new(),
+        })
+        .collect();
     let rows = sorted
         .into_iter()
         .map(|finding| {
@@ -292,7 +302,8 @@ fn render_table(findings: &[Finding], with_headers: bool) -> String {
         })
         .collect();
     let headers: &[&str] = &["SEVERITY", "CODE", "OBJECTS", "MESSAGE"];
-    output::kubectl_table(with_headers.then_some(headers), rows)
+    let table = output::kubectl_table(with_headers.then_some(headers), rows);
+    output::style_rows(&table, with_headers, &styles)
 }
 
 /// Names an object in the table: `kind/name`, or `kind/namespace/name` when namespaced.
