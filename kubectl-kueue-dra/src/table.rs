@@ -49,11 +49,13 @@ pub(crate) fn render(report: &Report, with_headers: bool, with_namespace: bool) 
     let styles: Vec<Style> = report
         .workloads
         .iter()
-        .map(|workload| match (workload.explanation.status, workload.verdict.outcome) {
-            (Status::Inadmissible, _) => INADMISSIBLE,
-            (_, Outcome::DoesNotFit | Outcome::QueueBlocked) => BLOCKED,
-            _ => Style::new(),
-        })
+        .map(
+            |workload| match (workload.explanation.status, workload.verdict.outcome) {
+                (Status::Inadmissible, _) => INADMISSIBLE,
+                (_, Outcome::DoesNotFit | Outcome::QueueBlocked) => BLOCKED,
+                _ => Style::new(),
+            },
+        )
         .collect();
     output::style_rows(&table, with_headers, &styles)
 }

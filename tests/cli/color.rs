@@ -128,7 +128,12 @@ fn always_colours_inadmissible_row() {
 fn always_colours_row_that_does_not_fit() {
     let mut command = Command::new(binary());
     command
-        .args(["explain", "--color=always", "-f", "examples/cohort-borrowing/"])
+        .args([
+            "explain",
+            "--color=always",
+            "-f",
+            "examples/cohort-borrowing/",
+        ])
         .current_dir(repo_root())
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
