@@ -7,9 +7,10 @@
 //! followed by a tab and a description, then a last line `:<directive>`. The script in
 //! `plugins/kubectl_complete-kueue_dra` runs this hidden command.
 //!
-//! Subcommands, flags and flag values come from the clap definition. Namespaces come from the
-//! cluster and contexts from the kubeconfig, best effort: any failure or a cluster slower than
-//! [`CLUSTER_TIMEOUT`] gives no candidates, quietly.
+//! Subcommands, flags and flag values come from the clap definition. Namespaces and the
+//! Workload names of `explain NAME` come from the cluster and contexts from the kubeconfig,
+//! best effort: any failure or a cluster slower than [`CLUSTER_TIMEOUT`] gives no candidates,
+//! quietly.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -59,6 +60,8 @@ struct Parsed {
     /// command would read.
     kubeconfig: Option<PathBuf>,
     context: Option<String>,
+    /// `-n`, so that Workload names come from the namespace the command would read.
+    namespace: Option<String>,
 }
 
 /// Prints the candidates for `words`, the arguments after `__complete`.
@@ -82,6 +85,8 @@ pub(crate) fn run(words: &[String]) -> anyhow::Result<()> {
 /// The names that come from outside the command line.
 trait Lookup {
     fn namespaces(&self, parsed: &Parsed) -> Vec<String>;
+
+    fn workloads(&self, parsed: &Parsed) -> Vec<String>;
     fn contexts(&self, parsed: &Parsed) -> Vec<String>;
 }
 
@@ -90,36 +95,51 @@ struct ClusterLookup;
 
 impl Lookup for ClusterLookup {
     fn namespaces(&self, parsed: &Parsed) -> Vec<String> {
-        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
-            return Vec::new();
-        };
-        let options = ConnectOptions {
-            kubeconfig: parsed.kubeconfig.clone(),
-            context: parsed.context.clone(),
-            request_timeout: Some(CLUSTER_TIMEOUT),
-            // NOTE: `--as` and `--as-group` typed before the word being completed are not
-            // read, so the namespace lookup runs as the context's own user.
-            impersonate: None,
-            impersonate_groups: Vec::new(),
-        };
-        let names = runtime.block_on(async {
-            let lookup = async {
-                let cluster = Cluster::connect(&options).await?;
-                cluster.namespace_names().await
-            };
-            tokio::time::timeout(CLUSTER_TIMEOUT, lookup).await
-        });
-        match names {
-            Ok(Ok(names)) => names,
-            Ok(Err(_)) | Err(_) => Vec::new(),
-        }
+        from_cluster(parsed, async |cluster| cluster.namespace_names().await)
+    }
+
+    fn workloads(&self, parsed: &Parsed) -> Vec<String> {
+        from_cluster(parsed, async |cluster| {
+            cluster.workload_names(parsed.namespace.as_deref()).await
+        })
     }
 
     fn contexts(&self, parsed: &Parsed) -> Vec<String> {
         live::context_names(parsed.kubeconfig.as_deref()).unwrap_or_default()
+    }
+}
+
+/// Connects to the cluster the typed flags name and runs `lookup`, within
+/// [`CLUSTER_TIMEOUT`]; any failure gives no names.
+fn from_cluster(
+    parsed: &Parsed,
+    lookup: impl AsyncFnOnce(&Cluster) -> Result<Vec<String>, live::LiveError>,
+) -> Vec<String> {
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return Vec::new();
+    };
+    let options = ConnectOptions {
+        kubeconfig: parsed.kubeconfig.clone(),
+        context: parsed.context.clone(),
+        request_timeout: Some(CLUSTER_TIMEOUT),
+        // NOTE: `--as` and `--as-group` typed before the word being completed are not
+        // read, so the lookup runs as the context's own user.
+        impersonate: None,
+        impersonate_groups: Vec::new(),
+    };
+    let names = runtime.block_on(async {
+        let names = async {
+            let cluster = Cluster::connect(&options).await?;
+            lookup(&cluster).await
+        };
+        tokio::time::timeout(CLUSTER_TIMEOUT, names).await
+    });
+    match names {
+        Ok(Ok(names)) => names,
+        Ok(Err(_)) | Err(_) => Vec::new(),
     }
 }
 
@@ -156,11 +176,15 @@ fn complete(words: &[String], lookup: &dyn Lookup) -> Completion {
         return only_matching(names, current);
     };
 
-    let positional = subcommand
-        .get_positionals()
-        .nth(parsed.positionals)
-        .map(possible_values);
-    only_matching(positional.unwrap_or_default(), current)
+    let positional = subcommand.get_positionals().nth(parsed.positionals);
+    let candidates = match positional {
+        Some(arg) if subcommand.get_name() == "explain" && arg.get_id() == "name" => {
+            lookup.workloads(&parsed)
+        }
+        Some(arg) => possible_values(arg),
+        None => Vec::new(),
+    };
+    only_matching(candidates, current)
 }
 
 /// Walks the typed words: the subcommand, the flags and whether the last flag awaits a value.
@@ -222,6 +246,7 @@ fn remember_value(parsed: &mut Parsed, flag: &Arg, value: &str) {
     match flag.get_id().as_str() {
         "kubeconfig" => parsed.kubeconfig = Some(PathBuf::from(value)),
         "context" => parsed.context = Some(value.to_owned()),
+        "namespace" => parsed.namespace = Some(value.to_owned()),
         _ => {}
     }
 }
@@ -319,6 +344,13 @@ mod tests {
             }
         }
 
+        fn workloads(&self, parsed: &Parsed) -> Vec<String> {
+            match parsed.namespace.as_deref() {
+                Some("team-a") => vec!["job-train-a1b2c".to_owned(), "job-tune-d3e4f".to_owned()],
+                _ => vec!["job-sample-9z8y7".to_owned()],
+            }
+        }
+
         fn contexts(&self, _parsed: &Parsed) -> Vec<String> {
             vec!["production".to_owned(), "staging".to_owned()]
         }
@@ -385,6 +417,24 @@ mod tests {
     fn flag_prefix_filters_flags() {
         let completion = complete_words(&["check-config", "--st"]);
         assert_eq!(names(&completion), ["--strict"]);
+    }
+
+    #[test]
+    fn explain_name_offers_workloads_of_namespace() {
+        let completion = complete_words(&["explain", "-n", "team-a", "job-t"]);
+        assert_eq!(names(&completion), ["job-train-a1b2c", "job-tune-d3e4f"]);
+    }
+
+    #[test]
+    fn explain_name_offers_workloads_of_context_namespace() {
+        let completion = complete_words(&["explain", ""]);
+        assert_eq!(names(&completion), ["job-sample-9z8y7"]);
+    }
+
+    #[test]
+    fn second_positional_offers_nothing() {
+        let completion = complete_words(&["explain", "job-sample-9z8y7", ""]);
+        assert_eq!(names(&completion), Vec::<&str>::new());
     }
 
     #[test]

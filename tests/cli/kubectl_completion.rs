@@ -89,8 +89,8 @@ users:
     }
 }
 
-/// A fake apiserver on 127.0.0.1 that serves the namespaces `default` and `team-a`, stopped
-/// when dropped.
+/// A fake apiserver on 127.0.0.1 that serves the namespaces `default` and `team-a`, and two
+/// Workloads in `team-a`, stopped when dropped.
 struct NamespaceServer {
     url: String,
     _runtime: tokio::runtime::Runtime,
@@ -110,7 +110,12 @@ impl NamespaceServer {
             "http://{}",
             listener.local_addr().expect("the listener has an address")
         );
-        let router = Router::new().route("/api/v1/namespaces", get(namespace_list));
+        let router = Router::new()
+            .route("/api/v1/namespaces", get(namespace_list))
+            .route(
+                "/apis/kueue.x-k8s.io/v1beta2/namespaces/team-a/workloads",
+                get(workload_list),
+            );
         runtime.spawn(async move { axum::serve(listener, router).await });
         Self {
             url,
@@ -126,6 +131,16 @@ async fn namespace_list() -> Json<serde_json::Value> {
         "kind": "PartialObjectMetadataList",
         "metadata": {"resourceVersion": "1"},
         "items": [namespace("team-a"), namespace("default")],
+    }))
+}
+
+async fn workload_list() -> Json<serde_json::Value> {
+    let workload = |name: &str| json!({"metadata": {"name": name, "namespace": "team-a"}});
+    Json(json!({
+        "apiVersion": "meta.k8s.io/v1",
+        "kind": "PartialObjectMetadataList",
+        "metadata": {"resourceVersion": "1"},
+        "items": [workload("job-tune-d3e4f"), workload("job-train-a1b2c")],
     }))
 }
 
@@ -194,6 +209,16 @@ fn kubectl_completes_cluster_namespaces() {
     let output = setup.complete(&["explain", "-n", ""]);
     let (names, directive) = candidates(&output);
     assert_eq!(names, ["default", "team-a"]);
+    assert_eq!(directive, ":4");
+}
+
+#[test]
+fn kubectl_completes_workload_names() {
+    let server = NamespaceServer::start();
+    let setup = Setup::new(&server.url);
+    let output = setup.complete(&["explain", "-n", "team-a", "job-tr"]);
+    let (names, directive) = candidates(&output);
+    assert_eq!(names, ["job-train-a1b2c"]);
     assert_eq!(directive, ":4");
 }
 

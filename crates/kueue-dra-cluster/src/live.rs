@@ -278,6 +278,9 @@ const DEPLOYMENT: ApiKind = ApiKind::new("apps", "v1", "Deployment", "deployment
 /// Namespaces, listed only for shell completion.
 const NAMESPACE: ApiKind = ApiKind::new("", "v1", "Namespace", "namespaces", false);
 
+/// Kueue's Workloads, listed on their own for shell completion.
+const WORKLOAD: ApiKind = KINDS[4];
+
 /// The outcome of one list or get, after retries.
 enum Fetched<T> {
     Objects(T),
@@ -358,16 +361,36 @@ impl Cluster {
     /// Credentials that may not list namespaces give an empty list rather than an error.
     pub async fn namespace_names(&self) -> Result<Vec<String>, LiveError> {
         let api: Api<DynamicObject> = Api::all_with(self.client.clone(), &NAMESPACE.api_resource());
+        self.names(&NAMESPACE, &api).await
+    }
+
+    /// Lists the names of the Workloads in `namespace`, or in the context's namespace, sorted,
+    /// from one page of at most [`DEFAULT_PAGE_SIZE`]. Shell completion offers them for
+    /// `explain NAME`.
+    ///
+    /// Credentials that may not list Workloads give an empty list rather than an error.
+    pub async fn workload_names(&self, namespace: Option<&str>) -> Result<Vec<String>, LiveError> {
+        let namespace = namespace.unwrap_or(&self.namespace);
+        let api: Api<DynamicObject> =
+            Api::namespaced_with(self.client.clone(), namespace, &WORKLOAD.api_resource());
+        self.names(&WORKLOAD, &api).await
+    }
+
+    /// Lists the names of one page of `kind`, sorted; a forbidden or missing kind gives none.
+    async fn names(
+        &self,
+        kind: &ApiKind,
+        api: &Api<DynamicObject>,
+    ) -> Result<Vec<String>, LiveError> {
         let params = ListParams::default().limit(DEFAULT_PAGE_SIZE);
-        let Fetched::Objects(list) = self.send(&NAMESPACE, || api.list_metadata(&params)).await?
-        else {
+        let Fetched::Objects(list) = self.send(kind, || api.list_metadata(&params)).await? else {
             return Ok(Vec::new());
         };
 
         let mut names: Vec<String> = list
             .items
             .into_iter()
-            .filter_map(|namespace| namespace.metadata.name)
+            .filter_map(|object| object.metadata.name)
             .collect();
         names.sort();
         Ok(names)
