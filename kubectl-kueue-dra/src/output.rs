@@ -16,7 +16,7 @@ pub(crate) fn kubectl_table(headers: Option<&[&str]>, rows: Vec<Vec<String>>) ->
         table.set_header(headers);
     }
     for row in rows {
-        table.add_row(row);
+        table.add_row(row.iter().map(|cell| escape_controls(cell)));
     }
 
     let last = table.column_count().saturating_sub(1);
@@ -30,6 +30,23 @@ pub(crate) fn kubectl_table(headers: Option<&[&str]>, rows: Vec<Vec<String>>) ->
         .join("\n");
     rendered.push('\n');
     rendered
+}
+
+/// Writes the control characters of `cell` as Rust escapes (`\n`, `\u{1b}`), so that text
+/// from a manifest can neither break a row nor send escape sequences to the terminal.
+fn escape_controls(cell: &str) -> std::borrow::Cow<'_, str> {
+    if !cell.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(cell);
+    }
+    let mut escaped = String::with_capacity(cell.len() + 8);
+    for character in cell.chars() {
+        if character.is_control() {
+            escaped.extend(character.escape_default());
+        } else {
+            escaped.push(character);
+        }
+    }
+    std::borrow::Cow::Owned(escaped)
 }
 
 /// Wraps each row of a table from [`kubectl_table`] in the ANSI codes of its style, with one
@@ -96,5 +113,14 @@ mod tests {
         let table = kubectl_table(None, vec![vec!["a".to_owned()]]);
         let red = AnsiColor::Red.on_default();
         assert_eq!(style_rows(&table, false, &[red]), "\u{1b}[31ma\u{1b}[0m\n");
+    }
+
+    #[test]
+    fn control_characters_in_cells_are_escaped() {
+        let table = kubectl_table(
+            Some(&["NAME", "MESSAGE"]),
+            vec![vec!["a".to_owned(), "two\nlines \u{1b}[2J".to_owned()]],
+        );
+        assert_eq!(table, "NAME   MESSAGE\na      two\\nlines \\u{1b}[2J\n");
     }
 }
