@@ -434,7 +434,7 @@ impl Loader {
     /// kind this tool does not use.
     fn add_dra_object(
         &mut self,
-        document: Value,
+        mut document: Value,
         context: &Context,
         version: &str,
     ) -> Result<bool, LoadError> {
@@ -449,6 +449,10 @@ impl Loader {
         // The v1beta2 DRA objects have the same fields as v1, so both decode into v1 types.
         if !matches!(version, "v1" | "v1beta2") {
             return Err(context.unsupported(RESOURCE_VERSIONS));
+        }
+        // The v1 types accept only their own apiVersion.
+        if version == "v1beta2" {
+            document["apiVersion"] = Value::from("resource.k8s.io/v1");
         }
 
         match kind {
@@ -992,6 +996,32 @@ resources:
             ["resources.deviceClassMappings[0].deviceClasses"]
         );
         assert_eq!(snapshot.warnings, Vec::<String>::new());
+    }
+
+    #[test]
+    fn v1beta2_device_class_loads_as_v1() {
+        let mut loader = Loader::new("default");
+        let yaml = "\
+apiVersion: resource.k8s.io/v1beta2
+kind: DeviceClass
+metadata:
+  name: gpu.example.com
+spec:
+  selectors:
+  - cel:
+      expression: device.driver == \"gpu.example.com\"
+";
+        loader
+            .add_bytes("class.yaml", yaml.as_bytes())
+            .expect("the v1beta2 DeviceClass loads");
+        let snapshot = loader.finish().expect("the input is consistent");
+
+        let names: Vec<_> = snapshot
+            .device_classes
+            .iter()
+            .map(|class| class.metadata.name.as_deref())
+            .collect();
+        assert_eq!(names, [Some("gpu.example.com")]);
     }
 
     #[test]
