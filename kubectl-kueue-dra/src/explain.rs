@@ -30,12 +30,9 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
         (snapshot, namespace)
     };
     validate::check_configuration(&snapshot, version)?;
-    for loaded in &snapshot.workloads {
-        validate::check(loaded)?;
-    }
 
     let namespace = namespace.as_deref();
-    let report = Report::build(&snapshot, version, namespace);
+    let report = Report::build(&snapshot, version, namespace)?;
     if report.workloads.is_empty() {
         match namespace {
             Some(namespace) => {
@@ -45,13 +42,16 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
-    let rendered = match args.output {
-        Output::Table if report.workloads.is_empty() => String::new(),
-        Output::Table => table::render(&report, !args.no_headers, namespace.is_none()),
-        Output::Json => output::json(&report)?,
-        Output::Yaml => output::yaml(&report)?,
-    };
-    crate::write_stdout(rendered.as_bytes())?;
+    match args.output {
+        Output::Table if report.workloads.is_empty() => {}
+        Output::Table => {
+            let table = table::render(&report, !args.no_headers, namespace.is_none());
+            crate::write_stdout(table.as_bytes())?;
+        }
+        // The JSON document of many workloads is written as it is rendered, not held whole.
+        Output::Json => output::write_json(&report)?,
+        Output::Yaml => crate::write_stdout(output::yaml(&report)?.as_bytes())?,
+    }
 
     if args.fail_on_inadmissible && report.has_inadmissible() {
         return Ok(ExitCode::from(EXIT_INADMISSIBLE));

@@ -30,9 +30,9 @@ pub(crate) fn run(
     configuration: &Configuration,
     index: &DeviceClassIndex,
     context: &ReleaseContext,
-) -> Vec<Finding> {
+) -> anyhow::Result<Vec<Finding>> {
     if !context.gates.dra_integration {
-        return vec![finding(
+        return Ok(vec![finding(
             Severity::Info,
             Code::NotVerifiable,
             format!(
@@ -42,10 +42,10 @@ pub(crate) fn run(
             ),
             Vec::new(),
             "turn on the DRA feature gate of this release if DRA quota is intended",
-        )];
+        )]);
     }
 
-    let usage = Usage::collect(snapshot);
+    let usage = Usage::collect(snapshot)?;
     let extended = ExtendedResources::resolve(snapshot, index, context);
     let keys = dra_keys(configuration, &extended);
 
@@ -61,7 +61,7 @@ pub(crate) fn run(
     findings.extend(transformations_double_charging(configuration, &extended));
     findings.extend(mapping_name_collisions(configuration, &usage, &extended));
     findings.extend(wait_for_pods_ready(configuration, &keys));
-    findings
+    Ok(findings)
 }
 
 /// The DeviceClasses that the input's workloads use through templates, and the resource names
@@ -75,11 +75,11 @@ struct Usage {
 }
 
 impl Usage {
-    fn collect(snapshot: &Snapshot) -> Self {
+    fn collect(snapshot: &Snapshot) -> anyhow::Result<Self> {
         let mut usage = Self::default();
         for loaded in &snapshot.workloads {
-            let workload = &loaded.workload;
-            let namespace = workload.metadata.namespace.clone().unwrap_or_default();
+            let workload = loaded.workload()?;
+            let namespace = loaded.namespace().to_owned();
             let reference =
                 ObjectReference::namespaced(&loaded.object.kind, &namespace, &loaded.object.name);
             let specs = workload
@@ -92,7 +92,7 @@ impl Usage {
                 usage.add_classes(spec, &namespace, snapshot);
             }
         }
-        usage
+        Ok(usage)
     }
 
     fn add_resources(&mut self, spec: &PodSpec, workload: &ObjectReference) {

@@ -44,7 +44,7 @@ pub(crate) fn run(args: &CheckConfigArgs) -> anyhow::Result<ExitCode> {
 
     let report = Report {
         kueue_version: version.to_string(),
-        findings: check(&snapshot, version),
+        findings: check(&snapshot, version)?,
     };
     let rendered = match args.output {
         Output::Table => render_table(&report.findings, !args.no_headers),
@@ -68,7 +68,7 @@ pub(crate) fn run(args: &CheckConfigArgs) -> anyhow::Result<ExitCode> {
 ///
 /// Kueue stops at the first start-up check that fails. All three run here, so that one pass
 /// shows every problem; when the feature gates fail, validation uses the release's defaults.
-fn check(snapshot: &Snapshot, release: Release) -> Vec<Finding> {
+fn check(snapshot: &Snapshot, release: Release) -> anyhow::Result<Vec<Finding>> {
     let default_configuration = Configuration::default();
     let mut findings = Vec::new();
     let configuration = if let Some(loaded) = &snapshot.configuration {
@@ -110,8 +110,13 @@ fn check(snapshot: &Snapshot, release: Release) -> Vec<Finding> {
             .unwrap_or_else(|_| FeatureGates::defaults(release)),
         quota_check_strategy: quota_check_strategy_gate(release, configuration),
     };
-    findings.extend(cross_checks::run(snapshot, configuration, &index, &context));
-    findings
+    findings.extend(cross_checks::run(
+        snapshot,
+        configuration,
+        &index,
+        &context,
+    )?);
+    Ok(findings)
 }
 
 /// Returns whether the `QuotaCheckStrategy` gate is on: the Configuration's value, or the
