@@ -93,7 +93,7 @@ pub(crate) fn text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, LoadError
 }
 
 /// Returns the text of one file, taking ownership of its bytes so that no copy is made. A
-/// byte order mark is kept; [`text_start`] says where the text after it begins.
+/// byte order mark is kept, and [`text_start`] returns where the text after it begins.
 pub(crate) fn into_text(file: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
     String::from_utf8(bytes).map_err(|error| match text(file, error.as_bytes()) {
         Err(not_text) => not_text,
