@@ -16,22 +16,36 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// When to colour `error:` and `warning:` on standard error. `auto` colours them on a
-    /// terminal unless `NO_COLOR` is set or `TERM` is `dumb`.
+    /// When to colour `error:` and `warning:` on standard error, and in tables the rows of
+    /// inadmissible workloads and of error and warning findings. `auto` colours each stream
+    /// that is a terminal unless `NO_COLOR` is set or `TERM` is `dumb`. JSON and YAML are never
+    /// coloured.
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
+
+    /// How much to log on standard error while reading a live cluster, as kubectl's `-v=N`:
+    /// 0 logs nothing, 1 to 3 log each retry, 4 and 5 also each request, 6 and 7 also the
+    /// HTTP client's requests, 8 and more everything. Credentials are never logged.
+    #[arg(
+        short = 'v',
+        long = "v",
+        global = true,
+        value_name = "LEVEL",
+        default_value_t = 0
+    )]
+    pub verbosity: u8,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show what Kueue charges each workload for its DRA devices, request by request.
     #[command(after_help = EXPLAIN_EXAMPLES)]
-    Explain(ExplainArgs),
+    Explain(Box<ExplainArgs>),
 
     /// Check the Kueue Configuration as Kueue does at start-up, and against the cluster's
     /// DeviceClasses, ClusterQueues and workloads, which Kueue never does.
     #[command(after_help = CHECK_CONFIG_EXAMPLES)]
-    CheckConfig(CheckConfigArgs),
+    CheckConfig(Box<CheckConfigArgs>),
 
     /// Print a shell completion script for `kubectl-kueue_dra`.
     #[command(after_help = COMPLETION_EXAMPLES)]
@@ -55,19 +69,39 @@ Examples:
   kubectl kueue-dra check-config --config kueue-config.yaml -f cluster-objects/
 
   # Fail a CI job on warnings too
-  kubectl kueue-dra check-config --config kueue-config.yaml -f manifests/ --strict -o json";
+  kubectl kueue-dra check-config --config kueue-config.yaml -f manifests/ --strict -o json
+
+  # Check the live cluster of the current context as it runs
+  kubectl kueue-dra check-config
+
+  # Check a new Configuration against the live cluster before rolling it out
+  kubectl kueue-dra check-config --config kueue-config.yaml --context production
+
+  # Check a MultiKueue manager and the worker clusters of two other contexts
+  kubectl kueue-dra check-config --context manager --worker-context worker-1 --worker-context worker-2";
 
 #[derive(Debug, Args)]
 pub struct CheckConfigArgs {
     /// Files or directories of manifests to read, or `-` for standard input: DeviceClasses,
     /// ClusterQueues, ResourceClaimTemplates and workloads to check the Configuration against.
+    /// Without `-f`, the live cluster is read.
     #[arg(short = 'f', long = "filename", value_name = "PATH")]
     pub files: Vec<PathBuf>,
 
     /// The Kueue Configuration to check: a Configuration document or the
-    /// `kueue-manager-config` ConfigMap. It takes the place of any Configuration in `-f`.
+    /// `kueue-manager-config` ConfigMap. It takes the place of any Configuration in `-f`, or
+    /// of the live cluster's ConfigMap.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    /// A kubeconfig context of a MultiKueue worker cluster to compare with the manager
+    /// cluster; repeat it for several workers. Each worker's DeviceClasses,
+    /// ResourceClaimTemplates, Kueue ConfigMap and ClusterQueues are read.
+    #[arg(long = "worker-context", value_name = "NAME", conflicts_with = "files")]
+    pub worker_contexts: Vec<String>,
 
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
@@ -78,9 +112,11 @@ pub struct CheckConfigArgs {
     pub no_headers: bool,
 
     /// The Kueue release whose checks to reproduce: `v0.14.0` to `v0.19.2`, or `main`.
-    /// A minor version such as `v0.18` means its newest patch.
-    #[arg(long, value_name = "VERSION", default_value = DEFAULT_VERSION)]
-    pub kueue_version: String,
+    /// A minor version such as `v0.18` means its newest patch. The default is the release of
+    /// the image of the live cluster's `kueue-controller-manager` Deployment, and `v0.19.2`
+    /// for files or when the image tag names no release.
+    #[arg(long, value_name = "VERSION")]
+    pub kueue_version: Option<String>,
 
     /// Exit with code 1 on warnings too, not only on errors.
     #[arg(long)]
@@ -106,6 +142,11 @@ Examples:
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
+    /// The Workload to explain in detail, by its name. Offline, a Job or Pod goes by the name
+    /// of the Workload Kueue would create for it, such as `job-sample`.
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+
     /// Files or directories of manifests to read, or `-` for standard input. Directories are
     /// read recursively (`.yaml`, `.yml`, `.json`). Without `-f`, the live cluster is read.
     #[arg(short = 'f', long = "filename", value_name = "PATH")]
@@ -125,21 +166,49 @@ pub struct ExplainArgs {
     #[arg(short = 'A', long, conflicts_with = "namespace")]
     pub all_namespaces: bool,
 
+    /// Show only the workloads of this object, found through the Workloads' owner references,
+    /// as `TYPE[.GROUP]/NAME`: `job/sample`, `jobsets.jobset.x-k8s.io/trainer` or `pod/p-0`.
+    /// Offline, a Job or Pod read from the files also matches its own kind and name.
+    #[arg(long = "for", value_name = "TYPE/NAME", value_parser = parse_owner)]
+    pub owner: Option<Owner>,
+
+    /// Show only workloads whose labels match this selector, such as `team=ml,tier!=batch`
+    /// or `env in (prod,staging)`. It is sent to the apiserver as the Workload list's
+    /// `labelSelector`; offline, it is matched against the labels of the objects read.
+    #[arg(short = 'l', long = "selector", value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Show only workloads of this ClusterQueue: the one a workload is admitted to, or else
+    /// the one its LocalQueue points at.
+    #[arg(long, value_name = "NAME")]
+    pub cluster_queue: Option<String>,
+
+    /// Show only workloads submitted to this LocalQueue (`spec.queueName`).
+    #[arg(long, value_name = "NAME")]
+    pub local_queue: Option<String>,
+
+    /// Show only workloads with this status.
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub status: Option<StatusFilter>,
+
     #[command(flatten)]
     pub cluster: ClusterArgs,
 
-    /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
-    pub output: Output,
+    /// Output format. `wide` prints a row per pod set and DRA quota key. With a NAME, `table`
+    /// prints a detailed view of the one workload.
+    #[arg(short = 'o', long, value_enum, default_value_t = ExplainOutput::Table)]
+    pub output: ExplainOutput,
 
     /// Don't print the table's header row.
     #[arg(long)]
     pub no_headers: bool,
 
     /// The Kueue release whose behaviour to reproduce: `v0.14.0` to `v0.19.2`, or `main`.
-    /// A minor version such as `v0.18` means its newest patch.
-    #[arg(long, value_name = "VERSION", default_value = DEFAULT_VERSION)]
-    pub kueue_version: String,
+    /// A minor version such as `v0.18` means its newest patch. The default is the release of
+    /// the image of the live cluster's `kueue-controller-manager` Deployment, and `v0.19.2`
+    /// for files or when the image tag names no release.
+    #[arg(long, value_name = "VERSION")]
+    pub kueue_version: Option<String>,
 
     /// Exit with code 1 when at least one workload is inadmissible.
     #[arg(long)]
@@ -147,7 +216,7 @@ pub struct ExplainArgs {
 }
 
 /// The flags that pick the live cluster, read when `-f` is not given.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct ClusterArgs {
     /// The kubeconfig file to read, instead of `KUBECONFIG` or `~/.kube/config`.
     #[arg(long, value_name = "PATH")]
@@ -158,9 +227,18 @@ pub struct ClusterArgs {
     pub context: Option<String>,
 
     /// The namespace of Kueue's `kueue-manager-config` ConfigMap, which contains its
-    /// Configuration.
+    /// Configuration, and of its `kueue-controller-manager` Deployment.
     #[arg(long, value_name = "NAMESPACE", default_value = "kueue-system")]
     pub kueue_namespace: String,
+
+    /// The user to impersonate for the requests to the apiserver, as `kubectl --as` does.
+    #[arg(long = "as", value_name = "USER")]
+    pub impersonate: Option<String>,
+
+    /// A group to impersonate, as `kubectl --as-group` does; repeat it for several groups.
+    /// It needs `--as`.
+    #[arg(long = "as-group", value_name = "GROUP", requires = "impersonate")]
+    pub impersonate_groups: Vec<String>,
 
     /// How long to wait for each request to the apiserver, as kubectl takes it: a number with
     /// a unit (`30s`, `1m`, `500ms`), a bare number of seconds, or `0` to wait without limit.
@@ -215,10 +293,71 @@ fn parse_request_timeout(text: &str) -> Result<Duration, String> {
     Ok(total)
 }
 
+/// The object `--for` names: a resource type with an optional API group, and a name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Owner {
+    /// The resource type in lower case, as given: a kind (`job`) or its plural (`jobs`).
+    pub resource: String,
+    /// The API group, such as `batch`; `None` when not given.
+    pub group: Option<String>,
+    /// The object's name.
+    pub name: String,
+}
+
+/// Parses `--for TYPE[.GROUP]/NAME`.
+fn parse_owner(text: &str) -> Result<Owner, String> {
+    let invalid = || {
+        format!(
+            "invalid object `{text}`: expected TYPE[.GROUP]/NAME, such as `job/sample` or \
+             `jobsets.jobset.x-k8s.io/trainer`"
+        )
+    };
+    let (type_name, name) = text.split_once('/').ok_or_else(invalid)?;
+    if type_name.is_empty() || name.is_empty() || name.contains('/') {
+        return Err(invalid());
+    }
+    let (resource, group) = match type_name.split_once('.') {
+        Some((resource, group)) if !resource.is_empty() && !group.is_empty() => {
+            (resource, Some(group.to_owned()))
+        }
+        Some(_) => return Err(invalid()),
+        None => (type_name, None),
+    };
+    Ok(Owner {
+        resource: resource.to_lowercase(),
+        group,
+        name: name.to_owned(),
+    })
+}
+
+/// The workload statuses `--status` selects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatusFilter {
+    /// Pending workloads whose charge Kueue computes.
+    Charged,
+    /// Workloads with a quota reservation.
+    Admitted,
+    /// Workloads Kueue marks inadmissible.
+    Inadmissible,
+}
+
+/// The output formats of `explain`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainOutput {
+    /// A kubectl-style table with a row per workload, or a detailed view of one workload.
+    Table,
+    /// A table with a row per pod set and DRA quota key.
+    Wide,
+    /// The JSON document that scripts read.
+    Json,
+    /// The same document as YAML.
+    Yaml,
+}
+
 /// When to colour diagnostics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum ColorWhen {
-    /// When standard error is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`.
+    /// On a terminal, when `NO_COLOR` is unset and `TERM` is not `dumb`.
     #[default]
     Auto,
     /// Always, even into a pipe or a file.
@@ -261,6 +400,23 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(parse_request_timeout(text), Ok(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn owner_takes_type_group_and_name() {
+        let owner = parse_owner("JobSets.jobset.x-k8s.io/trainer").expect("a valid object");
+
+        assert_eq!(owner.resource, "jobsets");
+        assert_eq!(owner.group.as_deref(), Some("jobset.x-k8s.io"));
+        assert_eq!(owner.name, "trainer");
+        assert_eq!(parse_owner("job/sample").expect("valid").group, None);
+    }
+
+    #[test]
+    fn owner_rejects_bad_forms() {
+        for text in ["job", "job/", "/sample", "job/a/b", ".batch/a", "job./a"] {
+            assert!(parse_owner(text).is_err(), "{text}");
         }
     }
 

@@ -5,13 +5,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use kubectl_kueue_dra::cli::ClusterArgs;
+use kueue_dra_cluster::controller::ControllerLookup;
 use kueue_dra_cluster::live::{Cluster, ConnectOptions, DEFAULT_PAGE_SIZE, ReadOptions};
 use kueue_dra_cluster::{Loader, Snapshot};
 
 use crate::diagnostics;
+use crate::progress;
 use kueue_dra_quota::Release;
 
-/// Returns the Kueue release to reproduce.
+/// Returns the Kueue release `--kueue-version` names.
 pub(crate) fn kueue_version(flag: &str) -> anyhow::Result<Release> {
     Release::parse(flag).context("invalid --kueue-version")
 }
@@ -42,13 +44,51 @@ pub(crate) enum NamespaceScope<'a> {
     Context,
 }
 
-/// Reads the live cluster and the `--config` file. Returns the snapshot and the namespace
-/// read, `None` for every namespace.
+/// The selectors the apiserver applies to the Workload list.
+#[derive(Default)]
+pub(crate) struct WorkloadSelectors {
+    /// `labelSelector`, from `-l`.
+    pub(crate) label: Option<String>,
+    /// `fieldSelector`, such as `metadata.name=NAME` for `explain NAME`.
+    pub(crate) field: Option<String>,
+}
+
+/// What was read from a live cluster.
+pub(crate) struct ClusterInput {
+    pub(crate) snapshot: Snapshot,
+    /// The namespace read, `None` for every namespace.
+    pub(crate) namespace: Option<String>,
+    /// The kubeconfig context, for messages.
+    pub(crate) context: String,
+    /// Kueue's controller Deployment, for the release and the feature gates.
+    pub(crate) controller: ControllerLookup,
+}
+
+/// Reads the live cluster and the `--config` file.
 pub(crate) fn load_cluster(
     args: &ClusterArgs,
     config: Option<&Path>,
     scope: &NamespaceScope<'_>,
-) -> anyhow::Result<(Snapshot, Option<String>)> {
+    selectors: &WorkloadSelectors,
+) -> anyhow::Result<ClusterInput> {
+    let no_more = |_: Cluster| async { Ok(()) };
+    let (input, ()) = load_cluster_and(args, config, scope, selectors, no_more)?;
+    Ok(input)
+}
+
+/// Reads the live cluster and the `--config` file as [`load_cluster`] does, then runs
+/// `read_more` with the same connection, for requests only one command needs.
+pub(crate) fn load_cluster_and<T, F, Fut>(
+    args: &ClusterArgs,
+    config: Option<&Path>,
+    scope: &NamespaceScope<'_>,
+    selectors: &WorkloadSelectors,
+    read_more: F,
+) -> anyhow::Result<(ClusterInput, T)>
+where
+    F: FnOnce(Cluster) -> Fut,
+    Fut: Future<Output = anyhow::Result<T>>,
+{
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -57,9 +97,11 @@ pub(crate) fn load_cluster(
         kubeconfig: args.kubeconfig.clone(),
         context: args.context.clone(),
         request_timeout: Some(args.request_timeout).filter(|timeout| !timeout.is_zero()),
+        impersonate: args.impersonate.clone(),
+        impersonate_groups: args.impersonate_groups.clone(),
     };
 
-    runtime.block_on(async {
+    let read = async {
         let cluster = Cluster::connect(&connect).await?;
         let namespace = match scope {
             NamespaceScope::All => None,
@@ -76,10 +118,20 @@ pub(crate) fn load_cluster(
             kueue_namespace: args.kueue_namespace.clone(),
             read_configuration: config.is_none(),
             page_size: DEFAULT_PAGE_SIZE,
+            workload_label_selector: selectors.label.clone(),
+            workload_field_selector: selectors.field.clone(),
         };
-        cluster.read_into(&mut loader, &read).await?;
-        Ok((finish(loader)?, namespace))
-    })
+        let controller = cluster.read_into(&mut loader, &read).await?;
+        let input = ClusterInput {
+            snapshot: finish(loader)?,
+            namespace,
+            context: cluster.context().to_owned(),
+            controller,
+        };
+        let more = read_more(cluster).await?;
+        Ok((input, more))
+    };
+    runtime.block_on(progress::interruptible(read))
 }
 
 /// Finishes loading and prints the loader's warnings.

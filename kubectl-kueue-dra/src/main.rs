@@ -2,11 +2,17 @@
 //! ClusterQueue quota.
 
 mod check_config;
+mod complete;
+mod describe;
+mod detect;
 mod diagnostics;
 mod explain;
+mod filter;
 mod input;
 mod output;
+mod progress;
 mod report;
+mod selector;
 mod startup;
 mod table;
 mod validate;
@@ -25,8 +31,29 @@ use crate::cli::{Cli, Command};
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    // kubectl's plugin completion passes the words being typed, flags included, so they are
+    // read before clap could take them for the plugin's own flags.
+    let mut args = std::env::args_os().skip(1);
+    if args
+        .next()
+        .is_some_and(|first| first == complete::SUBCOMMAND)
+    {
+        let words: Vec<String> = args
+            .map(|word| word.to_string_lossy().into_owned())
+            .collect();
+        return match complete::run(&words) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+            Err(error) => {
+                diagnostics::error(format_args!("{error:#}"));
+                ExitCode::from(EXIT_ERROR)
+            }
+        };
+    }
+
     let cli = Cli::parse();
     diagnostics::set_color(cli.color);
+    diagnostics::start_logging(cli.verbosity);
     let result = match cli.command {
         Command::Explain(args) => explain::run(&args),
         Command::CheckConfig(args) => check_config::run(&args),
@@ -37,6 +64,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        // Ctrl-C while reading a cluster: stop with no output and no message.
+        Err(error) if is_interrupted(&error) => ExitCode::from(progress::Interrupted::EXIT_CODE),
         Err(error) => {
             // Flush what was printed before the error, then report the whole chain once.
             let _ = io::stdout().flush();
@@ -79,9 +108,11 @@ fn print_version() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `bytes` to standard output and flushes it.
+/// Writes `bytes` to standard output and flushes it. ANSI codes in `bytes` are kept only where
+/// `--color` allows them: `always`, or `auto` on a terminal with `NO_COLOR` unset and `TERM`
+/// other than `dumb`; elsewhere they are removed.
 pub(crate) fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
-    let mut stdout = io::stdout().lock();
+    let mut stdout = anstream::stdout().lock();
     stdout
         .write_all(bytes)
         .and_then(|()| stdout.flush())
@@ -96,4 +127,11 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
             .downcast_ref::<io::Error>()
             .is_some_and(|error| error.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Returns whether the error is a read stopped by Ctrl-C.
+fn is_interrupted(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .any(|cause| cause.downcast_ref::<progress::Interrupted>().is_some())
 }

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write as _};
 
+use anstyle::Style;
 use anyhow::Context as _;
 use comfy_table::{ContentArrangement, Table};
 use serde::Serialize;
@@ -33,6 +34,30 @@ pub(crate) fn kubectl_table(headers: Option<&[&str]>, rows: Vec<Vec<String>>) ->
     rendered
 }
 
+/// Wraps each row of a table from [`kubectl_table`] in the ANSI codes of its style, with one
+/// style per row in row order. The header line stays plain. Styling after the layout keeps
+/// the codes out of the column widths, and [`crate::write_stdout`] removes them where colour
+/// is off.
+pub(crate) fn style_rows(table: &str, has_header: bool, styles: &[Style]) -> String {
+    let mut output = String::with_capacity(table.len());
+    for (index, line) in table.lines().enumerate() {
+        let row_style = index
+            .checked_sub(usize::from(has_header))
+            .and_then(|row| styles.get(row))
+            .copied()
+            .unwrap_or_default();
+        if row_style == Style::new() {
+            output.push_str(line);
+        } else {
+            output.push_str(&row_style.render().to_string());
+            output.push_str(line);
+            output.push_str(&row_style.render_reset().to_string());
+        }
+        output.push('\n');
+    }
+    output
+}
+
 /// Renders `document` as indented JSON with a final newline.
 pub(crate) fn json(document: &impl Serialize) -> anyhow::Result<String> {
     let mut json = serde_json::to_string_pretty(document).context("cannot render JSON")?;
@@ -54,4 +79,35 @@ pub(crate) fn write_json(document: &impl Serialize) -> anyhow::Result<()> {
 /// Renders `document` as YAML.
 pub(crate) fn yaml(document: &impl Serialize) -> anyhow::Result<String> {
     serde_saphyr::to_string(document).context("cannot render YAML")
+}
+
+#[cfg(test)]
+mod tests {
+    use anstyle::AnsiColor;
+
+    use super::*;
+
+    #[test]
+    fn styled_row_is_wrapped_in_codes() {
+        let table = kubectl_table(
+            Some(&["NAME", "STATUS"]),
+            vec![
+                vec!["a".to_owned(), "Charged".to_owned()],
+                vec!["b".to_owned(), "Inadmissible".to_owned()],
+            ],
+        );
+        let red = AnsiColor::Red.on_default();
+        let styled = style_rows(&table, true, &[Style::new(), red]);
+        assert_eq!(
+            styled,
+            "NAME   STATUS\na      Charged\n\u{1b}[31mb      Inadmissible\u{1b}[0m\n"
+        );
+    }
+
+    #[test]
+    fn table_without_header_styles_first_line() {
+        let table = kubectl_table(None, vec![vec!["a".to_owned()]]);
+        let red = AnsiColor::Red.on_default();
+        assert_eq!(style_rows(&table, false, &[red]), "\u{1b}[31ma\u{1b}[0m\n");
+    }
 }

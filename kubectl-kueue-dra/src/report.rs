@@ -6,7 +6,10 @@ use kueue_api::config::Configuration;
 use kueue_api::v1beta2::Workload;
 use kueue_dra_cluster::{LoadedWorkload, Snapshot};
 use kueue_dra_index::DeviceClassIndex;
-use kueue_dra_quota::{Calculator, Explanation, Release, Status};
+use kueue_dra_quota::{
+    Calculator, DriftChange, Explanation, Queues, Release, Status, Verdict, VerdictSettings, drift,
+    without_admission,
+};
 use serde::Serialize;
 
 use crate::validate;
@@ -36,6 +39,16 @@ pub(crate) struct WorkloadReport {
     pub(crate) cluster_queue: String,
     #[serde(flatten)]
     pub(crate) explanation: Explanation,
+    /// Whether the ClusterQueue would reserve quota for the workload now.
+    pub(crate) verdict: Verdict,
+    /// For an admitted workload, where `status.admission` differs from what the current
+    /// objects would charge.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) drift: Vec<DriftChange>,
+    /// For an admitted workload, the message with which Kueue would reject it now; the JSON
+    /// output has it in `notes`.
+    #[serde(skip)]
+    pub(crate) rejected_since_admission: Option<String>,
 }
 
 /// The object a workload was read from.
@@ -65,12 +78,31 @@ impl Report {
             .as_ref()
             .map_or(&[][..], |resources| &resources.device_class_mappings[..]);
         let index = DeviceClassIndex::new(mappings, &snapshot.device_classes);
-        let calculator = Calculator::new(configuration, &index, &snapshot.resource_claim_templates)
-            .with_limit_ranges(&snapshot.limit_ranges)
-            .with_runtime_classes(&snapshot.runtime_classes)
-            .with_release(release);
+        let mut calculator =
+            Calculator::new(configuration, &index, &snapshot.resource_claim_templates)
+                .with_limit_ranges(&snapshot.limit_ranges)
+                .with_runtime_classes(&snapshot.runtime_classes)
+                .with_release(release);
+        // An input without ResourceSlices is taken as one that left them out, so the
+        // explanations note which checks and charges need them instead of showing zero.
+        // NOTE: a cluster that publishes no ResourceSlices at all reads the same way, though
+        // Kueue would then find no devices.
+        if !snapshot.resource_slices.is_empty() {
+            calculator = calculator.with_resource_slices(&snapshot.resource_slices);
+        }
+        let queues = Queues {
+            cluster_queues: &snapshot.cluster_queues,
+            cohorts: &snapshot.cohorts,
+            local_queues: &snapshot.local_queues,
+            resource_flavors: &snapshot.resource_flavors,
+        };
+        let settings = VerdictSettings::new(release, calculator.feature_gates(), configuration);
+        let context = QueueContext {
+            queues,
+            settings: &settings,
+        };
 
-        let queues = cluster_queues_by_local_queue(snapshot);
+        let local_queues = cluster_queues_by_local_queue(snapshot);
 
         // Each Workload is decoded once here and dropped after its explanation, because the
         // loader may keep Workloads only as text.
@@ -80,7 +112,13 @@ impl Report {
             validate::check(loaded, &workload)?;
             let selected = namespace.is_none_or(|namespace| loaded.namespace() == namespace);
             if selected {
-                workloads.push(explain(loaded, &workload, &calculator, &queues));
+                workloads.push(explain(
+                    loaded,
+                    &workload,
+                    &calculator,
+                    &context,
+                    &local_queues,
+                ));
             }
         }
         workloads.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
@@ -100,11 +138,18 @@ impl Report {
     }
 }
 
+/// The queueing objects and settings every workload's verdict is computed with.
+struct QueueContext<'a> {
+    queues: Queues<'a>,
+    settings: &'a VerdictSettings,
+}
+
 fn explain(
     loaded: &LoadedWorkload,
     workload: &Workload,
     calculator: &Calculator<'_>,
-    queues: &LocalQueueTargets<'_>,
+    context: &QueueContext<'_>,
+    local_queues: &LocalQueueTargets<'_>,
 ) -> WorkloadReport {
     let namespace = loaded.namespace().to_owned();
     let local_queue = workload.spec.queue_name.clone().unwrap_or_default();
@@ -116,7 +161,7 @@ fn explain(
         .map(|admission| admission.cluster_queue.clone());
     let cluster_queue = admitted_to
         .or_else(|| {
-            queues
+            local_queues
                 .get(&(namespace.as_str(), local_queue.as_str()))
                 .map(|queue| (*queue).to_owned())
         })
@@ -124,6 +169,23 @@ fn explain(
 
     let mut explanation = calculator.explain(workload);
     explanation.notes.splice(0..0, loaded.notes.iter().cloned());
+
+    // An admitted workload's charge is Kueue's record; the verdict and the drift check use
+    // the charge the current objects give.
+    let recomputed = (explanation.status == Status::Admitted)
+        .then(|| calculator.explain(&without_admission(workload)));
+    let pending = recomputed.as_ref().unwrap_or(&explanation);
+    let verdict = context.queues.verdict(workload, pending, context.settings);
+    let drift = match &recomputed {
+        Some(recomputed) => drift_of(workload, recomputed, context, &cluster_queue),
+        None => Vec::new(),
+    };
+    if let Some(recomputed) = &recomputed {
+        explanation.notes.extend(drift_notes(recomputed, &drift));
+    }
+    let rejected_since_admission = recomputed
+        .filter(|recomputed| recomputed.status == Status::Inadmissible)
+        .map(|recomputed| recomputed.message);
 
     WorkloadReport {
         namespace,
@@ -135,6 +197,9 @@ fn explain(
         local_queue,
         cluster_queue,
         explanation,
+        verdict,
+        drift,
+        rejected_since_admission,
     }
 }
 
@@ -157,6 +222,40 @@ fn cluster_queues_by_local_queue(snapshot: &Snapshot) -> LocalQueueTargets<'_> {
         }
     }
     targets
+}
+
+/// Compares an admitted workload's record with `recomputed`.
+fn drift_of(
+    workload: &Workload,
+    recomputed: &Explanation,
+    context: &QueueContext<'_>,
+    cluster_queue: &str,
+) -> Vec<DriftChange> {
+    let cluster_queue = context
+        .queues
+        .cluster_queues
+        .iter()
+        .find(|queue| queue.metadata.name.as_deref() == Some(cluster_queue));
+    drift(workload, recomputed, cluster_queue, context.settings)
+}
+
+/// States what changed since admission, or that Kueue would now reject the workload.
+fn drift_notes(recomputed: &Explanation, drift: &[DriftChange]) -> Vec<String> {
+    if recomputed.status == Status::Inadmissible {
+        return vec![format!(
+            "Drift: the current objects would make this admitted workload inadmissible: {}",
+            recomputed.message
+        )];
+    }
+    drift
+        .iter()
+        .map(|change| {
+            format!(
+                "Drift: the current objects would charge differently from status.admission, {}.",
+                change.describe()
+            )
+        })
+        .collect()
 }
 
 /// Collects the mapping names and the extended resource names of DeviceClasses.

@@ -63,6 +63,7 @@ fn examples_pass() {
     for example in [
         "examples/resource-claim-template",
         "examples/extended-resource",
+        "examples/partitionable-devices",
     ] {
         let output = run(&["check-config", "-f", example, "-o", "json"]);
         assert_eq!(output.code, Some(0), "{example}: {}", output.stdout);
@@ -456,4 +457,77 @@ fn unregistered_api_version_stops_kueue() {
         "{message}"
     );
     assert_eq!(code, Some(1));
+}
+
+#[test]
+fn class_selector_that_does_not_compile_is_error() {
+    let class = "\
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata:
+  name: gpu.example.com
+spec:
+  selectors:
+  - cel:
+      expression: device.vendor == 'example'
+";
+    let stdin = format!("{}---\n{QUEUES}---\n{class}", configuration(GPU_MAPPING));
+
+    let (code, codes, document) = codes(&stdin, &[]);
+
+    assert_eq!(code, Some(1));
+    assert_eq!(codes, ["CEL-DOES-NOT-COMPILE"]);
+    assert_eq!(
+        document["findings"][0]["message"],
+        "DeviceClass `gpu.example.com` selector 0 `device.vendor == 'example'` does not compile: compilation failed: ERROR: <input>:1:7: undefined field 'vendor'\n | device.vendor == 'example'\n | ......^"
+    );
+}
+
+#[test]
+fn unpublished_counter_name_is_a_warning() {
+    let mapping = "\
+resources:
+  deviceClassMappings:
+  - name: example.com/gpu
+    deviceClassNames: [gpu.example.com]
+    sources:
+    - counter:
+        name: gpu-memory
+        driver: gpu.example.com
+        deviceSelector:
+          cel:
+            expression: device.driver == 'gpu.example.com'
+";
+    let slice = "\
+apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata:
+  name: node1-gpu
+spec:
+  driver: gpu.example.com
+  nodeName: node1
+  pool:
+    name: node1
+    generation: 1
+    resourceSliceCount: 1
+  devices:
+  - name: gpu-0-mig-1g5gb-0
+    consumesCounters:
+    - counterSet: gpu-0-counter-set
+      counters:
+        memory:
+          value: 4864Mi
+";
+    let stdin = format!(
+        "{}---\n{QUEUES}---\n{GPU_CLASS}---\n{slice}",
+        configuration(mapping)
+    );
+
+    let (_, codes, document) = codes(&stdin, &[]);
+
+    assert_eq!(codes, ["SOURCE-NAME-UNPUBLISHED"]);
+    assert_eq!(
+        document["findings"][0]["message"],
+        "deviceClassMappings entry `example.com/gpu` has a counter source `gpu-memory` of driver `gpu.example.com`, which no device in the ResourceSlices of that driver publishes"
+    );
 }

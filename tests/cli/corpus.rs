@@ -232,3 +232,20 @@ fn five_megabyte_list_is_explained() {
     let document: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
     assert_eq!(document["workloads"].as_array().map(Vec::len), Some(30_000));
 }
+
+#[test]
+fn file_over_size_limit_is_rejected_unread() {
+    // A sparse file one byte over 64 MiB, with no data written, so the test is cheap. The
+    // loader must reject it from its size alone.
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let path = directory.path().join("huge.yaml");
+    let file = std::fs::File::create(&path).expect("the input is created");
+    file.set_len(64 * 1024 * 1024 + 1)
+        .expect("the input is extended");
+
+    let output = run(&["explain", "-f", path_text(&path)]);
+    assert_rejected(
+        &output,
+        "is larger than the maximum of 67108864 bytes: split it into smaller files",
+    );
+}

@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::harness::{self, json, run};
 
 /// Validates `document` against the JSON Schema of the output contract.
-fn assert_follows_contract(document: &Value) {
+pub(crate) fn assert_follows_contract(document: &Value) {
     let schema_text =
         std::fs::read_to_string(harness::repo_root().join("docs/contract.schema.json"))
             .expect("the contract schema is in docs/");
@@ -98,6 +98,26 @@ fn template_example_table() {
     let output = run(&["explain", "-f", "examples/resource-claim-template"]);
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
     insta::assert_snapshot!(output.stdout);
+}
+
+#[test]
+fn partitionable_example_charges_counter() {
+    let output = run(&[
+        "explain",
+        "-f",
+        "examples/partitionable-devices",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    let document = json(&output);
+    assert_follows_contract(&document);
+    let pod_set = only_pod_set(&document);
+
+    assert_eq!(pod_set["perPod"]["gpu.memory"], "4864Mi");
+    assert_eq!(pod_set["total"]["gpu.memory"], "9728Mi");
+    assert_eq!(pod_set["charges"][0]["path"], "Counter");
+    assert_eq!(document["workloads"][0]["notes"], serde_json::json!([]));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::{OnceLock, mpsc};
 use std::time::Duration;
 
@@ -75,6 +75,12 @@ pub fn wait(mut command: Command, stdin: Option<&str>) -> Output {
         std::thread::spawn(move || pipe.write_all(stdin.as_bytes()));
     }
 
+    finish(child)
+}
+
+/// Waits for a started child, killing it if it outlives [`TIMEOUT`], and collects what it
+/// prints on the streams still piped to this process.
+pub fn finish(child: Child) -> Output {
     let pid = child.id();
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || sender.send(child.wait_with_output()));
@@ -98,4 +104,12 @@ pub fn json(output: &Output) -> serde_json::Value {
             output.stdout, output.stderr
         )
     })
+}
+
+/// Returns the path of `program` in a directory of `PATH`, if it is installed.
+pub fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|directory| directory.join(program))
+        .find(|candidate| candidate.is_file())
 }

@@ -439,7 +439,7 @@ fn table_without_namespace_column_for_one_namespace() {
     assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
     assert_eq!(
         output.stdout.lines().next(),
-        Some("NAME                     STATUS    DRA CHARGES         MESSAGE")
+        Some("NAME                     STATUS    DRA CHARGES         VERDICT   MESSAGE")
     );
 }
 
@@ -453,7 +453,7 @@ fn table_without_headers() {
     ]);
     assert_eq!(
         output.stdout,
-        "default   job-sample-dra-rct-job   Charged   example.com/gpu=3\n"
+        "default   job-sample-dra-rct-job   Charged   example.com/gpu=3   Fits\n"
     );
 }
 

@@ -1,377 +1,19 @@
-//! `explain` against a live cluster: an in-process fake apiserver over real HTTP on
-//! 127.0.0.1, and a kubeconfig file in a temporary directory that points at it.
+//! `explain` against a live cluster: the fake apiserver of [`crate::fake_apiserver`] serves
+//! fixture objects, and the real binary reads them through a kubeconfig.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::TcpListener as StdTcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::path::Path;
 
-use axum::Json;
-use axum::Router;
-use axum::extract::State;
-use axum::http::{Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::http::Method;
 use serde_json::{Value, json};
-use tempfile::TempDir;
 
-use crate::harness::{self, Output, json};
+use crate::fake_apiserver::{Cluster, FakeApiserver, Fault, Kubeconfig, run_live};
+use crate::harness::{self, json};
 
-/// A failure the fake apiserver returns for one resource, once.
-#[derive(Clone, Copy, Debug)]
-enum Fault {
-    /// The next request for the resource gets this status.
-    Status(u16),
-    /// The next request with a `continue` token gets 410 Gone, as when the token expired.
-    GoneOnContinue,
-    /// The next request gets no response for a minute.
-    Hang,
-}
-
-/// One request the fake apiserver received.
-#[derive(Clone, Debug)]
-struct Request {
-    method: Method,
-    path: String,
-    query: HashMap<String, String>,
-}
-
-/// What the fake apiserver serves, and what it was asked.
-#[derive(Default)]
-struct Cluster {
-    objects: Vec<Value>,
-    /// Resources (plurals) that always return 403 Forbidden.
-    forbidden: HashSet<String>,
-    /// Faults per resource (plural), returned in order.
-    faults: HashMap<String, VecDeque<Fault>>,
-    /// API groups the apiserver does not serve, such as `kueue.x-k8s.io` before Kueue is
-    /// installed.
-    missing_groups: HashSet<String>,
-    /// The maximum number of items in one page, whatever the client's `limit`, because an
-    /// apiserver may return fewer items than requested.
-    max_page: usize,
-    requests: Vec<Request>,
-}
-
-type Shared = Arc<Mutex<Cluster>>;
-
-/// A fake apiserver listening on 127.0.0.1, stopped when dropped.
-struct FakeApiserver {
-    cluster: Shared,
-    url: String,
-    /// Keeps the server's threads alive.
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl FakeApiserver {
-    fn start(cluster: Cluster) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("the runtime starts");
-        let cluster = Arc::new(Mutex::new(cluster));
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .expect("a port on 127.0.0.1 is free");
-        let url = format!(
-            "http://{}",
-            listener.local_addr().expect("the listener has an address")
-        );
-        let router = Router::new()
-            .fallback(serve)
-            .with_state(Arc::clone(&cluster));
-        runtime.spawn(async move { axum::serve(listener, router).await });
-        Self {
-            cluster,
-            url,
-            _runtime: runtime,
-        }
-    }
-
-    fn requests(&self) -> Vec<Request> {
-        lock(&self.cluster).requests.clone()
-    }
-
-    /// Returns the requests for one resource, such as `workloads`.
-    fn requests_for(&self, plural: &str) -> Vec<Request> {
-        self.requests()
-            .into_iter()
-            .filter(|request| request.path.ends_with(&format!("/{plural}")))
-            .collect()
-    }
-}
-
-fn lock(cluster: &Shared) -> std::sync::MutexGuard<'_, Cluster> {
-    cluster.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Serves every request as an apiserver would: a list, one object, or a `Status`.
-async fn serve(State(cluster): State<Shared>, method: Method, uri: Uri) -> Response {
-    if take_hang(&cluster, &uri) {
-        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-        return status(504, "Timeout", "the fake apiserver hung");
-    }
-    respond(&cluster, method, &uri)
-}
-
-/// Removes a [`Fault::Hang`] for the requested resource, if it is the next fault.
-fn take_hang(cluster: &Shared, uri: &Uri) -> bool {
-    let Some(target) = Target::parse(uri.path()) else {
-        return false;
-    };
-    let mut cluster = lock(cluster);
-    let Some(faults) = cluster.faults.get_mut(&target.plural) else {
-        return false;
-    };
-    let hang = matches!(faults.front(), Some(Fault::Hang));
-    if hang {
-        faults.pop_front();
-    }
-    hang
-}
-
-/// Records a request and builds its response.
-fn respond(cluster: &Shared, method: Method, uri: &Uri) -> Response {
-    let query: HashMap<String, String> = uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(key, value)| (key.to_owned(), value.to_owned()))
-        .collect();
-    let mut cluster = lock(cluster);
-    let is_get = method == Method::GET;
-    cluster.requests.push(Request {
-        method,
-        path: uri.path().to_owned(),
-        query: query.clone(),
-    });
-    if !is_get {
-        return status(405, "MethodNotAllowed", "the fake apiserver only reads");
-    }
-
-    let Some(target) = Target::parse(uri.path()) else {
-        return status(
-            404,
-            "NotFound",
-            "the server could not find the requested resource",
-        );
-    };
-    let group = target
-        .group_version
-        .rsplit_once('/')
-        .map_or("", |(group, _)| group);
-    if cluster.missing_groups.contains(group) {
-        return status(
-            404,
-            "NotFound",
-            "the server could not find the requested resource",
-        );
-    }
-    if cluster.forbidden.contains(&target.plural) {
-        let message = format!("{} is forbidden: User cannot list resource", target.plural);
-        return status(403, "Forbidden", &message);
-    }
-
-    let has_continue = query.contains_key("continue");
-    if let Some(faults) = cluster.faults.get_mut(&target.plural) {
-        match faults.front().copied() {
-            Some(Fault::Status(code)) => {
-                faults.pop_front();
-                return status(code, "InternalError", "injected by the test");
-            }
-            Some(Fault::GoneOnContinue) if has_continue => {
-                faults.pop_front();
-                return status(410, "Expired", "the provided continue parameter is too old");
-            }
-            _ => {}
-        }
-    }
-
-    let matching: Vec<Value> = cluster
-        .objects
-        .iter()
-        .filter(|object| target.matches(object))
-        .cloned()
-        .collect();
-    if target.name.is_some() {
-        return match matching.into_iter().next() {
-            Some(object) => Json(object).into_response(),
-            None => status(404, "NotFound", "not found"),
-        };
-    }
-
-    let start: usize = query
-        .get("continue")
-        .map_or(0, |token| token.parse().expect("the token is ours"));
-    let limit: usize = query.get("limit").map_or(usize::MAX, |limit| {
-        limit.parse().expect("limit is a number")
-    });
-    let end = matching.len().min(start + limit.min(cluster.max_page));
-    let continue_token = if end < matching.len() {
-        end.to_string()
-    } else {
-        String::new()
-    };
-    let items: Vec<Value> = matching[start..end]
-        .iter()
-        .cloned()
-        .map(strip_type)
-        .collect();
-    Json(json!({
-        "apiVersion": target.group_version,
-        "kind": "List",
-        "metadata": {"resourceVersion": "1", "continue": continue_token},
-        "items": items,
-    }))
-    .into_response()
-}
-
-/// Builds a Kubernetes `Status` error response.
-fn status(code: u16, reason: &str, message: &str) -> Response {
-    let body = json!({
-        "apiVersion": "v1",
-        "kind": "Status",
-        "status": "Failure",
-        "message": message,
-        "reason": reason,
-        "code": code,
-    });
-    let code = StatusCode::from_u16(code).expect("a valid status code");
-    (code, Json(body)).into_response()
-}
-
-/// List items carry no `apiVersion` or `kind`, as in a real list response.
-fn strip_type(mut object: Value) -> Value {
-    if let Some(fields) = object.as_object_mut() {
-        fields.remove("apiVersion");
-        fields.remove("kind");
-    }
-    object
-}
-
-/// The resource a request path names.
-struct Target {
-    group_version: String,
-    namespace: Option<String>,
-    plural: String,
-    name: Option<String>,
-}
-
-impl Target {
-    /// Parses `/api/v1/...` or `/apis/<group>/<version>/...`.
-    fn parse(path: &str) -> Option<Self> {
-        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let (group_version, rest) = match segments.as_slice() {
-            ["api", version, rest @ ..] => ((*version).to_owned(), rest),
-            ["apis", group, version, rest @ ..] => (format!("{group}/{version}"), rest),
-            _ => return None,
-        };
-        let (namespace, rest) = match rest {
-            ["namespaces", namespace, rest @ ..] if !rest.is_empty() => {
-                (Some((*namespace).to_owned()), rest)
-            }
-            _ => (None, rest),
-        };
-        let (plural, name) = match rest {
-            [plural] => ((*plural).to_owned(), None),
-            [plural, name] => ((*plural).to_owned(), Some((*name).to_owned())),
-            _ => return None,
-        };
-        Some(Self {
-            group_version,
-            namespace,
-            plural,
-            name,
-        })
-    }
-
-    fn matches(&self, object: &Value) -> bool {
-        let metadata = &object["metadata"];
-        object["apiVersion"] == self.group_version.as_str()
-            && plural(object["kind"].as_str().unwrap_or_default()) == self.plural
-            && self
-                .namespace
-                .as_ref()
-                .is_none_or(|namespace| metadata["namespace"] == namespace.as_str())
-            && self
-                .name
-                .as_ref()
-                .is_none_or(|name| metadata["name"] == name.as_str())
-    }
-}
-
-/// Returns the resource name of a kind, as the apiserver spells the kinds these tests serve.
-fn plural(kind: &str) -> String {
-    let lower = kind.to_lowercase();
-    if lower.ends_with('s') {
-        format!("{lower}es")
-    } else {
-        format!("{lower}s")
-    }
-}
-
-/// A temporary directory with a kubeconfig whose context `fake` points at `server`.
-struct Kubeconfig {
-    dir: TempDir,
-}
-
-impl Kubeconfig {
-    fn new(server: &str) -> Self {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let text = format!(
-            "\
-apiVersion: v1
-kind: Config
-clusters:
-- name: fake
-  cluster:
-    server: {server}
-contexts:
-- name: fake
-  context:
-    cluster: fake
-    user: fake
-    namespace: default
-current-context: fake
-users:
-- name: fake
-  user:
-    token: test-token
-"
-        );
-        std::fs::write(dir.path().join("config"), text).expect("the kubeconfig is written");
-        Self { dir }
-    }
-
-    fn path(&self) -> PathBuf {
-        self.dir.path().join("config")
-    }
-}
-
-/// Runs the plugin against `kubeconfig`, passed both as `--kubeconfig` and as `KUBECONFIG`,
-/// with `HOME` in the temporary directory so that no other kubeconfig can be read.
-fn run_live(kubeconfig: &Kubeconfig, args: &[&str]) -> Output {
-    let path = kubeconfig.path();
-    let mut command = Command::new(harness::binary());
-    command
-        .args(args)
-        .arg("--kubeconfig")
-        .arg(&path)
-        .current_dir(harness::repo_root())
-        .env("NO_COLOR", "1")
-        .env("KUBECONFIG", &path)
-        .env("HOME", kubeconfig.dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    harness::wait(command, None)
-}
-
-/// Reads every YAML document of a file under `examples/`.
+/// Reads every YAML document of a file in the repository.
 fn example_documents(path: &str) -> Vec<Value> {
-    let text = std::fs::read_to_string(harness::repo_root().join(path)).expect("the example");
+    let text = std::fs::read_to_string(harness::repo_root().join(path)).expect("the file");
     text.split("\n---\n")
         .map(|document| serde_saphyr::from_str(document).expect("the example is YAML"))
         .collect()
@@ -391,6 +33,14 @@ fn template_example_objects() -> Vec<Value> {
         "data": {"controller_manager_config.yaml": configuration},
     })];
 
+    objects.push(controller_deployment(
+        "registry.k8s.io/kueue/kueue:v0.19.2",
+        &[
+            "--config=/controller_manager_config.yaml",
+            "--zap-log-level=2",
+        ],
+    ));
+
     for file in ["deviceclass.yaml", "job.yaml", "queues.yaml"] {
         for object in example_documents(&directory.join(file).display().to_string()) {
             if object["kind"] == "Job" {
@@ -400,6 +50,42 @@ fn template_example_objects() -> Vec<Value> {
             }
         }
     }
+    objects
+}
+
+/// The objects of `testdata/gpu-cluster`, with Kueue v0.19.2's controller Deployment.
+pub(crate) fn gpu_cluster_objects() -> Vec<Value> {
+    let mut objects = example_documents("testdata/gpu-cluster/objects.yaml");
+    objects.push(controller_deployment(
+        "registry.k8s.io/kueue/kueue:v0.19.2",
+        &[
+            "--config=/controller_manager_config.yaml",
+            "--zap-log-level=2",
+        ],
+    ));
+    objects
+}
+
+/// Builds Kueue's controller Deployment, as its manifests install it, with the manager
+/// container's image and arguments.
+pub(crate) fn controller_deployment(image: &str, arguments: &[&str]) -> Value {
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"namespace": "kueue-system", "name": "kueue-controller-manager"},
+        "spec": {"template": {"spec": {"containers": [{
+            "name": "manager",
+            "image": image,
+            "command": ["/manager"],
+            "args": arguments,
+        }]}}},
+    })
+}
+
+/// Replaces the controller Deployment of `objects` with one running `image` with `arguments`.
+fn with_controller(mut objects: Vec<Value>, image: &str, arguments: &[&str]) -> Vec<Value> {
+    objects.retain(|object| object["kind"] != "Deployment");
+    objects.push(controller_deployment(image, arguments));
     objects
 }
 
@@ -441,11 +127,7 @@ fn small_workload(name: &str) -> Value {
 }
 
 fn cluster_with(objects: Vec<Value>) -> Cluster {
-    Cluster {
-        objects,
-        max_page: usize::MAX,
-        ..Cluster::default()
-    }
+    Cluster::with(objects)
 }
 
 fn workload_names(document: &Value) -> Vec<String> {
@@ -457,7 +139,7 @@ fn workload_names(document: &Value) -> Vec<String> {
         .collect()
 }
 
-fn assert_only_reads(server: &FakeApiserver) {
+pub(crate) fn assert_only_reads(server: &FakeApiserver) {
     for request in server.requests() {
         assert_eq!(request.method, Method::GET, "{request:?}");
     }
@@ -800,4 +482,489 @@ fn persistent_server_error_names_kind() {
     );
     // The first request and three retries.
     assert_eq!(server.requests_for("deviceclasses").len(), 4);
+}
+
+#[test]
+fn release_detected_from_image_tag() {
+    let objects = with_controller(
+        template_example_objects(),
+        "registry.k8s.io/kueue/kueue:v0.17.3",
+        &[],
+    );
+    let server = FakeApiserver::start(cluster_with(objects));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(output.stderr, "");
+    assert_eq!(json(&output)["kueueVersion"], "v0.17.3");
+    let gets = server.requests_for("kueue-controller-manager");
+    assert_eq!(gets.len(), 1, "{gets:?}");
+    assert_eq!(
+        gets[0].path,
+        "/apis/apps/v1/namespaces/kueue-system/deployments/kueue-controller-manager"
+    );
+}
+
+#[test]
+fn kueue_version_flag_overrides_image() {
+    let objects = with_controller(
+        template_example_objects(),
+        "registry.k8s.io/kueue/kueue:v0.17.3",
+        &[],
+    );
+    let server = FakeApiserver::start(cluster_with(objects));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(
+        &kubeconfig,
+        &["explain", "-o", "json", "--kueue-version", "v0.18.2"],
+    );
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(json(&output)["kueueVersion"], "v0.18.2");
+}
+
+#[test]
+fn undetectable_release_uses_default() {
+    let images = [
+        (
+            "registry.k8s.io/kueue/kueue:main",
+            "`main` is not a Kueue release",
+        ),
+        ("registry.k8s.io/kueue/kueue@sha256:4a1c7e", "has no tag"),
+    ];
+    for (image, reason) in images {
+        let objects = with_controller(template_example_objects(), image, &[]);
+        let server = FakeApiserver::start(cluster_with(objects));
+        let kubeconfig = Kubeconfig::new(&server.url);
+
+        let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
+
+        assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+        assert!(output.stderr.contains(reason), "{image}: {}", output.stderr);
+        assert!(
+            output.stderr.contains("so v0.19.2 is reproduced"),
+            "{image}: {}",
+            output.stderr
+        );
+        let document = json(&output);
+        assert_eq!(document["kueueVersion"], "v0.19.2", "{image}");
+        let notes = document["workloads"][0]["notes"].to_string();
+        assert!(notes.contains("could not be detected"), "{image}: {notes}");
+    }
+}
+
+#[test]
+fn missing_deployment_uses_default() {
+    let mut objects = template_example_objects();
+    objects.retain(|object| object["kind"] != "Deployment");
+    let server = FakeApiserver::start(cluster_with(objects));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("Deployment kueue-system/kueue-controller-manager not found"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(json(&output)["kueueVersion"], "v0.19.2");
+}
+
+#[test]
+fn forbidden_deployment_uses_default() {
+    let cluster = Cluster {
+        forbidden: HashSet::from(["deployments".to_owned()]),
+        ..cluster_with(template_example_objects())
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("verb `get` on `deployments.apps` in namespace `kueue-system`"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(json(&output)["kueueVersion"], "v0.19.2");
+}
+
+/// Turns Kueue's DRA integration off in v0.19.2, with the gates that depend on it, which
+/// Kueue requires to be off too.
+const DRA_OFF_GATES: &str = "--feature-gates=KueueDRAIntegration=false,\
+                             KueueDRAIntegrationExtendedResource=false,\
+                             KueueDRAIntegrationPartitionableDevices=false";
+
+#[test]
+fn manager_feature_gates_apply() {
+    let objects = with_controller(
+        template_example_objects(),
+        "registry.k8s.io/kueue/kueue:v0.19.2",
+        &[DRA_OFF_GATES],
+    );
+    let configuration = objects
+        .iter()
+        .find(|object| object["kind"] == "ConfigMap")
+        .expect("the ConfigMap")
+        .clone();
+    let enabled = FakeApiserver::start(cluster_with(template_example_objects()));
+    let disabled = FakeApiserver::start(cluster_with(objects));
+
+    let with_dra = run_live(&Kubeconfig::new(&enabled.url), &["explain", "-o", "json"]);
+    let without_dra = run_live(&Kubeconfig::new(&disabled.url), &["explain", "-o", "json"]);
+
+    let text = configuration["data"]["controller_manager_config.yaml"]
+        .as_str()
+        .expect("the Configuration");
+    assert!(
+        !text.lines().any(|line| line.starts_with("featureGates:")),
+        "the example sets no gates in its Configuration"
+    );
+    assert_eq!(without_dra.code, Some(0), "stderr: {}", without_dra.stderr);
+    assert_eq!(without_dra.stderr, "");
+    let charged = &json(&with_dra)["workloads"][0]["podSets"][0]["total"];
+    let uncharged = &json(&without_dra)["workloads"][0]["podSets"][0]["total"];
+    assert_eq!(charged["example.com/gpu"], "3");
+    assert_eq!(uncharged["example.com/gpu"], Value::Null, "{uncharged}");
+}
+
+#[test]
+fn manager_gates_without_configuration() {
+    let mut objects = with_controller(
+        template_example_objects(),
+        "registry.k8s.io/kueue/kueue:v0.19.2",
+        &["--feature-gates=NoSuchGate=true"],
+    );
+    objects.retain(|object| object["kind"] != "ConfigMap");
+    let server = FakeApiserver::start(cluster_with(objects));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain"]);
+
+    assert_eq!(output.code, Some(2), "stderr: {}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("Deployment kueue-system/kueue-controller-manager"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output
+            .stderr
+            .contains("field `spec.template.spec.containers[0].args`"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("NoSuchGate"), "{}", output.stderr);
+}
+
+#[test]
+fn gates_in_both_places_warn() {
+    let mut objects = with_controller(
+        template_example_objects(),
+        "registry.k8s.io/kueue/kueue:v0.19.2",
+        &[DRA_OFF_GATES],
+    );
+    for object in &mut objects {
+        if object["kind"] == "ConfigMap" {
+            let key = "controller_manager_config.yaml";
+            let text = object["data"][key].as_str().expect("the Configuration");
+            let text = format!("{text}\nfeatureGates:\n  KueueDRAIntegration: true\n");
+            object["data"][key] = json!(text);
+        }
+    }
+    let server = FakeApiserver::start(cluster_with(objects));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "-o", "json"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert!(
+        output.stderr.contains("conflicting feature gates detected"),
+        "{}",
+        output.stderr
+    );
+    let total = &json(&output)["workloads"][0]["podSets"][0]["total"];
+    assert_eq!(total["example.com/gpu"], Value::Null, "{total}");
+}
+
+#[test]
+fn selector_and_name_go_to_apiserver() {
+    let server = FakeApiserver::start(cluster_with(template_example_objects()));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(
+        &kubeconfig,
+        &[
+            "explain",
+            "job-sample-dra-rct-job",
+            "-l",
+            "team notin (a,b)",
+            "-o",
+            "json",
+        ],
+    );
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    let workloads = server.requests_for("workloads");
+    assert_eq!(workloads.len(), 1, "{workloads:?}");
+    let query = &workloads[0].query;
+    assert_eq!(
+        query.get("labelSelector").map(String::as_str),
+        Some("team notin (a,b)")
+    );
+    assert_eq!(
+        query.get("fieldSelector").map(String::as_str),
+        Some("metadata.name=job-sample-dra-rct-job")
+    );
+    for request in server.requests_for("deviceclasses") {
+        assert_eq!(request.query.get("labelSelector"), None, "{request:?}");
+    }
+}
+
+#[test]
+fn impersonation_headers_are_sent() {
+    let server = FakeApiserver::start(cluster_with(template_example_objects()));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(
+        &kubeconfig,
+        &[
+            "explain",
+            "--as",
+            "jane",
+            "--as-group",
+            "ml-team",
+            "--as-group",
+            "auditors",
+        ],
+    );
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    let requests = server.requests();
+    assert!(!requests.is_empty());
+    for request in requests {
+        let user = request.headers.get("impersonate-user");
+        let groups = request.headers.get("impersonate-group");
+        assert_eq!(user, Some(&vec!["jane".to_owned()]), "{request:?}");
+        assert_eq!(
+            groups,
+            Some(&vec!["ml-team".to_owned(), "auditors".to_owned()]),
+            "{request:?}"
+        );
+    }
+}
+
+#[test]
+fn as_group_needs_as() {
+    let server = FakeApiserver::start(cluster_with(template_example_objects()));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain", "--as-group", "ml-team"]);
+
+    assert_eq!(output.code, Some(2), "stderr: {}", output.stderr);
+    assert!(server.requests().is_empty());
+    assert!(output.stderr.contains("--as <USER>"), "{}", output.stderr);
+}
+
+#[test]
+fn slow_read_draws_nothing_on_pipe() {
+    let cluster = Cluster {
+        faults: HashMap::from([("workloads".to_owned(), VecDeque::from([Fault::Slow(1500)]))]),
+        ..cluster_with(template_example_objects())
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(&kubeconfig, &["explain"]);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert_eq!(output.stderr, "", "no spinner on a pipe");
+    assert!(output.stdout.starts_with("NAME"), "{}", output.stdout);
+}
+
+#[test]
+fn interrupt_stops_reading() {
+    let cluster = Cluster {
+        faults: HashMap::from([("cohorts".to_owned(), VecDeque::from([Fault::Hang]))]),
+        ..cluster_with(template_example_objects())
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+    let path = kubeconfig.path();
+    let mut child = std::process::Command::new(harness::binary())
+        .args(["explain", "-A", "--kubeconfig"])
+        .arg(&path)
+        .env("HOME", kubeconfig.dir.path())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+
+    // Wait until the hanging list has arrived, so the plugin is mid-read.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while server.requests_for("cohorts").is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the plugin never listed cohorts"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let pid = child.id().to_string();
+    let signal = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(signal.success());
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().expect("stdout is piped");
+    std::thread::spawn(move || sender.send((child.wait(), std::io::read_to_string(stdout))));
+    let (status, stdout) = receiver
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the plugin stops after SIGINT");
+
+    assert_eq!(status.expect("the plugin ran").code(), Some(130));
+    assert_eq!(stdout.expect("stdout is readable"), "");
+}
+
+#[test]
+fn slow_read_shows_spinner_on_terminal() {
+    let Some(script) = harness::find_on_path("script") else {
+        eprintln!(
+            "skipped: util-linux `script`, which gives the plugin a terminal, is not on PATH"
+        );
+        return;
+    };
+    let cluster = Cluster {
+        faults: HashMap::from([("workloads".to_owned(), VecDeque::from([Fault::Slow(2500)]))]),
+        ..cluster_with(template_example_objects())
+    };
+    let server = FakeApiserver::start(cluster);
+    let kubeconfig = Kubeconfig::new(&server.url);
+    let command_line = format!(
+        "{} explain --kubeconfig {}",
+        harness::binary().display(),
+        kubeconfig.path().display()
+    );
+
+    // `script` runs the command on a pseudo-terminal and copies what it draws to stdout.
+    let mut command = std::process::Command::new(script);
+    command
+        .args(["-q", "-e", "-c", &command_line, "/dev/null"])
+        .env("HOME", kubeconfig.dir.path())
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let output = harness::wait(command, None);
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    assert!(
+        output.stdout.contains("reading the cluster"),
+        "{:?}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("job-sample-dra-rct-job"),
+        "{:?}",
+        output.stdout
+    );
+}
+
+/// The GPU cluster with Kueue v0.18.6, which charges extended resources only with the
+/// `KueueDRAIntegrationExtendedResource` gate that its Deployment turns on.
+fn gpu_cluster_on_v0_18() -> Vec<Value> {
+    with_controller(
+        gpu_cluster_objects(),
+        "registry.k8s.io/kueue/kueue:v0.18.6",
+        &[
+            "--config=/controller_manager_config.yaml",
+            "--feature-gates=KueueDRAIntegrationExtendedResource=true",
+        ],
+    )
+}
+
+#[test]
+fn gpu_cluster_all_namespaces() {
+    let server = FakeApiserver::start(cluster_with(gpu_cluster_on_v0_18()));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let table = run_live(&kubeconfig, &["explain", "-A"]);
+    let document = run_live(&kubeconfig, &["explain", "-A", "-o", "json"]);
+
+    assert_eq!(table.code, Some(0), "stderr: {}", table.stderr);
+    assert_eq!(table.stderr, "");
+    insta::assert_snapshot!(table.stdout);
+    assert_eq!(document.code, Some(0), "stderr: {}", document.stderr);
+    assert_eq!(json(&document)["kueueVersion"], "v0.18.6");
+    assert_only_reads(&server);
+}
+
+#[test]
+fn gpu_cluster_without_gate_skips_fpga() {
+    let objects = with_controller(
+        gpu_cluster_objects(),
+        "registry.k8s.io/kueue/kueue:v0.18.6",
+        &["--config=/controller_manager_config.yaml"],
+    );
+    let server = FakeApiserver::start(cluster_with(objects));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let output = run_live(
+        &kubeconfig,
+        &[
+            "explain",
+            "job-video-encode-7a1e4",
+            "-n",
+            "team-a",
+            "-o",
+            "json",
+        ],
+    );
+
+    assert_eq!(output.code, Some(0), "stderr: {}", output.stderr);
+    let pod_set = &json(&output)["workloads"][0]["podSets"][0];
+    assert_eq!(pod_set["charges"], json!([]), "{pod_set}");
+}
+
+#[test]
+fn for_and_selector_on_live_cluster() {
+    let server = FakeApiserver::start(cluster_with(gpu_cluster_objects()));
+    let kubeconfig = Kubeconfig::new(&server.url);
+
+    let owned = run_live(
+        &kubeconfig,
+        &["explain", "-A", "--for", "job/llm-finetune", "-o", "json"],
+    );
+    let labelled = run_live(
+        &kubeconfig,
+        &["explain", "-A", "-l", "team=b", "-o", "json"],
+    );
+
+    assert_eq!(owned.code, Some(0), "stderr: {}", owned.stderr);
+    assert_eq!(workload_names(&json(&owned)), ["job-llm-finetune-5d2c8"]);
+    assert_eq!(labelled.code, Some(0), "stderr: {}", labelled.stderr);
+    assert_eq!(
+        workload_names(&json(&labelled)),
+        ["job-allreduce-bench-3c9f0", "pod-notebook-0-8e2d1"]
+    );
+    let selectors: Vec<Option<String>> = server
+        .requests_for("workloads")
+        .into_iter()
+        .map(|request| request.query.get("labelSelector").cloned())
+        .collect();
+    assert_eq!(selectors, [None, Some("team=b".to_owned())]);
 }

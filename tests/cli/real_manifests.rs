@@ -33,7 +33,8 @@ fn explain(fixtures: &[&str], stdin: &str) -> Value {
     json(&output)
 }
 
-fn workload<'a>(document: &'a Value, name: &str) -> &'a Value {
+/// Returns the workload named `name` in an `explain -o json` document.
+pub(crate) fn workload<'a>(document: &'a Value, name: &str) -> &'a Value {
     document["workloads"]
         .as_array()
         .expect("workloads is a list")
@@ -177,4 +178,151 @@ spec:
     assert_eq!(pod_set["total"]["gpu-claims"], "4");
     assert_eq!(pod_set["total"].get("example.com/gpu"), None);
     assert_eq!(pod_set["charges"][0]["quotaKey"], "gpu-claims");
+}
+
+/// A Configuration with a `memory` counter source for the docs' partitionable devices, their
+/// DeviceClass, and a Job requesting one partition on each of its two pods.
+const PARTITION_JOB: &str = "\
+apiVersion: config.kueue.x-k8s.io/v1beta2
+kind: Configuration
+resources:
+  deviceClassMappings:
+  - name: gpu.memory
+    deviceClassNames: [gpu.dra.example.com]
+    sources:
+    - counter:
+        name: memory
+        driver: dra.example.com
+        deviceSelector:
+          cel:
+            expression: \"device.driver == 'dra.example.com'\"
+---
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata:
+  name: gpu.dra.example.com
+spec:
+  selectors:
+  - cel:
+      expression: \"device.driver == 'dra.example.com'\"
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata:
+  name: one-partition
+  namespace: default
+spec:
+  spec:
+    devices:
+      requests:
+      - name: gpu
+        exactly:
+          deviceClassName: gpu.dra.example.com
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: partition-job
+  namespace: default
+  labels:
+    kueue.x-k8s.io/queue-name: user-queue
+spec:
+  parallelism: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: registry.k8s.io/e2e-test-images/agnhost:2.53
+        resources:
+          claims:
+          - name: gpu
+      resourceClaims:
+      - name: gpu
+        resourceClaimTemplateName: one-partition
+";
+
+#[test]
+fn partitionable_slices_charge_counter() {
+    let document = explain(
+        &["k8s-docs-partitionable-resourceslices.yaml"],
+        PARTITION_JOB,
+    );
+    let explanation = workload(&document, "job-partition-job");
+    let pod_set = &explanation["podSets"][0];
+
+    assert_eq!(explanation["status"], "Charged");
+    assert_eq!(pod_set["perPod"]["gpu.memory"], "6Gi");
+    assert_eq!(pod_set["total"]["gpu.memory"], "12Gi");
+    assert_eq!(pod_set["charges"][0]["path"], "Counter");
+    assert_eq!(pod_set["charges"][0]["source"], "memory");
+    assert_eq!(explanation["notes"], serde_json::json!([]));
+    crate::examples::assert_follows_contract(&document);
+}
+
+#[test]
+fn counter_without_slices_is_noted() {
+    let document = explain(&[], PARTITION_JOB);
+    let explanation = workload(&document, "job-partition-job");
+
+    assert_eq!(explanation["podSets"][0]["total"].get("gpu.memory"), None);
+    assert_eq!(
+        explanation["notes"][0],
+        "DeviceClass gpu.dra.example.com has counter sources, so Kueue charges their counter values from ResourceSlices instead of a device count; that charge was not computed because the input holds no ResourceSlices."
+    );
+}
+
+#[test]
+fn consumable_capacity_charges_bandwidth() {
+    let config = "\
+apiVersion: config.kueue.x-k8s.io/v1beta2
+kind: Configuration
+featureGates:
+  KueueDRAIntegrationConsumableCapacity: true
+resources:
+  deviceClassMappings:
+  - name: network.bandwidth
+    deviceClassNames: [resource.example.com]
+    sources:
+    - capacity:
+        name: bandwidth
+        driver: dra.example.com
+        deviceSelector:
+          cel:
+            expression: \"device.driver == 'dra.example.com'\"
+---
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata:
+  name: resource.example.com
+spec:
+  selectors:
+  - cel:
+      expression: \"device.driver == 'dra.example.com'\"
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: net-pod
+  namespace: default
+  labels:
+    kueue.x-k8s.io/queue-name: user-queue
+spec:
+  containers:
+  - name: main
+    image: registry.k8s.io/e2e-test-images/agnhost:2.53
+  resourceClaims:
+  - name: net
+    resourceClaimTemplateName: bandwidth-claim-template
+";
+    let document = explain(&["k8s-docs-consumable-capacity.yaml"], config);
+    let explanation = workload(&document, "pod-net-pod");
+
+    assert_eq!(explanation["status"], "Charged", "{explanation:#}");
+    assert_eq!(
+        explanation["podSets"][0]["total"]["network.bandwidth"],
+        "1G"
+    );
+    assert_eq!(explanation["podSets"][0]["charges"][0]["path"], "Capacity");
+    crate::examples::assert_follows_contract(&document);
 }

@@ -6,6 +6,7 @@
 
 mod bench;
 mod docs;
+mod fuzz;
 mod generated;
 mod markdown;
 mod snapshot;
@@ -35,6 +36,10 @@ tasks:
                      build in release mode, time `explain -A` on snapshots of 10,000 and
                      100,000 Workloads against serde_json and jq (N runs each, default 3),
                      and write the figures to docs/BENCHMARKS.md
+  fuzz --seconds N [--runs N] [TARGET...]
+                     run each fuzz target in fuzz/ (all when none is named) for at most
+                     N seconds and N executions, one after the other; needs a nightly
+                     toolchain and cargo-fuzz, and exits 1 if a target finds a crash
   help               print this help
 ";
 
@@ -60,6 +65,11 @@ fn run(args: &[String]) -> Result<ExitCode> {
         "docs" => docs(Mode::from_options(task, options, USAGE)?),
         "gen-snapshot" => gen_snapshot(options),
         "bench" => bench::run(&repository_root()?, &bench::Options::parse(options, USAGE)?),
+        "fuzz" => {
+            let options = fuzz::FuzzOptions::parse(options)
+                .map_err(|error| anyhow::anyhow!("{error:#}\n\n{USAGE}"))?;
+            fuzz::run(&repository_root()?, &options)
+        }
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
 //! Reads files and directories and splits them into YAML or JSON documents.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -11,12 +12,33 @@ use crate::error::LoadError;
 /// The file extensions read from a directory; a file named explicitly is read whatever its name.
 const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 
+/// The maximum size of one file or of standard input, in bytes (64 MiB). Larger input is
+/// rejected before it is read, because the objects loaded from it take many times its size
+/// in memory.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The most YAML documents one file may contain.
 const MAX_YAML_DOCUMENTS: usize = 1_000_000;
 
 /// The most YAML nodes (mappings, sequences and scalars) one file may contain: about 500 per
 /// Workload, so a file of 100,000 Workloads fits.
 const MAX_YAML_NODES: usize = 100_000_000;
+
+/// The maximum number of alias references (`*name`) in one YAML file.
+pub(crate) const MAX_YAML_ALIASES: usize = 50_000;
+
+/// The maximum number of parser events that aliases may replay in one YAML file, in total. Every
+/// expansion of an alias replays the events of its anchored node again, so this bounds what
+/// nested aliases (a "billion laughs" file) can build in memory.
+pub(crate) const MAX_YAML_ALIAS_EVENTS: usize = 1_000_000;
+
+/// The maximum number of parser events the reader may record for anchored nodes so that
+/// aliases can replay them.
+const MAX_YAML_ANCHOR_EVENTS: usize = 1_000_000;
+
+/// The maximum nesting depth of YAML sequences and mappings. Kubernetes objects nest about 15
+/// levels deep.
+pub(crate) const MAX_YAML_DEPTH: usize = 64;
 
 /// Lists the files to read for `path`: the path itself, or for a directory every file with a
 /// YAML or JSON extension below it, in path order so that output does not depend on the
@@ -59,6 +81,49 @@ pub(crate) fn expand(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     }
     files.sort();
     Ok(files)
+}
+
+/// Reads a whole file, rejecting one larger than [`MAX_FILE_BYTES`] without reading it.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let name = path.display().to_string();
+    let read_error = |source| LoadError::Read {
+        path: name.clone(),
+        source,
+    };
+    let file = fs::File::open(path).map_err(read_error)?;
+    let size = file.metadata().map_err(read_error)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            path: name,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    // A file that grows while it is read, or a device, is still stopped at the limit.
+    read_limited(&name, file, MAX_FILE_BYTES)
+}
+
+/// Reads `reader` to its end, or fails once it has given more than `limit` bytes, so an
+/// endless or huge stream stops at `limit + 1` bytes in memory.
+pub(crate) fn read_limited(
+    name: &str,
+    reader: impl Read,
+    limit: u64,
+) -> Result<Vec<u8>, LoadError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|source| LoadError::Read {
+            path: name.to_owned(),
+            source,
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(LoadError::TooLarge {
+            path: name.to_owned(),
+            limit,
+        });
+    }
+    Ok(bytes)
 }
 
 fn has_manifest_extension(path: &Path) -> bool {
@@ -124,8 +189,14 @@ fn not_text_error(file: &str, error: &std::str::Utf8Error) -> LoadError {
 /// A file whose first non-blank character is `{` or `[` is read as one or more JSON values,
 /// as `kubectl get -o json` writes them. Each value is only checked here and kept as text.
 /// Anything else is read as YAML, where `---` separates documents. Empty YAML documents are
-/// dropped.
+/// dropped. More than [`MAX_FILE_BYTES`] bytes are rejected.
 pub(crate) fn split<'a>(file: &str, text: &'a str) -> Result<Vec<Document<'a>>, LoadError> {
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            path: file.to_owned(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
     let looks_like_json = text.trim_start().starts_with(['{', '[']);
     if looks_like_json {
         // Flow-style YAML such as `{kind: Pod}` also starts with a brace, and YAML reads
@@ -158,16 +229,27 @@ fn split_yaml(file: &str, text: &str) -> Result<Vec<Value>, LoadError> {
         .collect())
 }
 
-/// Returns the YAML reader's options: its default limits guard against hostile input but
-/// stop at 1,024 documents and 250,000 nodes, which a cluster export passes easily.
+/// Returns the YAML reader's options. Its default limits guard against hostile input but
+/// stop at 1,024 documents and 250,000 nodes, which a cluster export passes easily, so those
+/// are raised. The limits on aliases and depth are set here too, so docs/limits.md states
+/// numbers this crate sets rather than defaults of the reader that a new version may change.
 fn yaml_options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_documents = MAX_YAML_DOCUMENTS;
     budget.max_nodes = MAX_YAML_NODES;
     budget.max_events = 2 * MAX_YAML_NODES;
+    budget.max_aliases = MAX_YAML_ALIASES;
+    budget.max_recorded_anchor_events = MAX_YAML_ANCHOR_EVENTS;
+    budget.max_depth = MAX_YAML_DEPTH;
+    // A file with more than 10 aliases per anchor, once it has 100 aliases, is rejected as an
+    // attack.
+    budget.enforce_alias_anchor_ratio = true;
+    budget.alias_anchor_min_aliases = 100;
+    budget.alias_anchor_ratio_multiplier = 10;
 
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = MAX_YAML_ALIAS_EVENTS;
     options
 }
 
@@ -206,6 +288,8 @@ fn split_json<'a>(file: &str, text: &'a str) -> Result<Vec<Document<'a>>, LoadEr
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     fn split_trees(file: &str, bytes: &[u8]) -> Result<Vec<Value>, LoadError> {
@@ -277,6 +361,83 @@ mod tests {
         let text = "kind: Pod\n---\n".repeat(2_000);
         let documents = split_trees("many.yaml", text.as_bytes()).expect("within the limits");
         assert_eq!(documents.len(), 2_000);
+    }
+
+    #[test]
+    fn stream_over_limit_is_too_large() {
+        let error = read_limited("<stdin>", &b"kind: Pod\n"[..], 9).expect_err("10 bytes");
+        assert_eq!(
+            error.to_string(),
+            "`<stdin>` is larger than the maximum of 9 bytes: split it into smaller files"
+        );
+    }
+
+    #[test]
+    fn stream_at_limit_is_read() {
+        let bytes = read_limited("<stdin>", &b"kind: Pod\n"[..], 10).expect("10 bytes");
+        assert_eq!(bytes, b"kind: Pod\n");
+    }
+
+    /// Returns a YAML file with `anchors` anchored sequences of 998 scalars, 1,000 parser
+    /// events each with the sequence's start and end, and 10 aliases to each.
+    fn aliased_sequences(anchors: usize) -> String {
+        let items = vec!["x"; 998].join(",");
+        let mut yaml = String::new();
+        for index in 0..anchors {
+            writeln!(yaml, "a{index}: &a{index} [{items}]").expect("a String accepts writes");
+        }
+        for index in 0..anchors {
+            for copy in 0..10 {
+                writeln!(yaml, "b{index}-{copy}: *a{index}").expect("a String accepts writes");
+            }
+        }
+        yaml
+    }
+
+    #[test]
+    fn alias_events_over_limit_are_rejected() {
+        // 101 anchors × 10 aliases × 1,000 events = 1,010,000 replayed events.
+        const { assert!(101 * 10 * 1_000 > MAX_YAML_ALIAS_EVENTS) };
+        let error =
+            split_trees("a.yaml", aliased_sequences(101).as_bytes()).expect_err("over limit");
+        assert!(
+            error.to_string().contains("alias replay limit exceeded"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn aliases_over_limit_are_rejected() {
+        let mut yaml = String::new();
+        let anchors = MAX_YAML_ALIASES / 10 + 1;
+        for index in 0..anchors {
+            writeln!(yaml, "a{index}: &a{index} x").expect("a String accepts writes");
+            for copy in 0..10 {
+                writeln!(yaml, "b{index}-{copy}: *a{index}").expect("a String accepts writes");
+            }
+        }
+        let error = split_trees("a.yaml", yaml.as_bytes()).expect_err("over limit");
+        assert!(error.to_string().contains("budget breached"), "{error}");
+        assert!(error.to_string().contains("Aliases"), "{error}");
+    }
+
+    /// Returns a YAML mapping whose value nests `depth - 1` flow sequences, `depth` levels in
+    /// all. The mapping keeps the reader from taking the text for JSON.
+    fn nested_yaml(depth: usize) -> String {
+        format!("a: {}{}\n", "[".repeat(depth - 1), "]".repeat(depth - 1))
+    }
+
+    #[test]
+    fn nesting_at_limit_is_read() {
+        split_trees("deep.yaml", nested_yaml(MAX_YAML_DEPTH).as_bytes())
+            .expect("at the depth limit");
+    }
+
+    #[test]
+    fn nesting_over_limit_is_rejected() {
+        let error = split_trees("deep.yaml", nested_yaml(MAX_YAML_DEPTH + 1).as_bytes())
+            .expect_err("over the depth limit");
+        assert!(error.to_string().contains("budget breached"), "{error}");
     }
 
     #[test]

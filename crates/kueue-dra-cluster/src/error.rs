@@ -17,6 +17,15 @@ pub enum LoadError {
         source: io::Error,
     },
 
+    /// A file or standard input is larger than the loader reads.
+    #[error("`{path}` is larger than the maximum of {limit} bytes: split it into smaller files")]
+    TooLarge {
+        /// The path as given.
+        path: String,
+        /// The maximum size in bytes.
+        limit: u64,
+    },
+
     /// A file is not UTF-8 text.
     #[error("`{path}` is not UTF-8 text: {detail}")]
     NotText {

@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 
 mod apiserver;
+pub mod controller;
 mod documents;
 mod error;
 mod header;
@@ -46,6 +47,7 @@ mod loader;
 mod origin;
 mod workloads;
 
+pub use documents::MAX_FILE_BYTES;
 pub use error::LoadError;
 pub use loader::{LoadedConfiguration, LoadedWorkload, Loader, Snapshot};
 pub use origin::{ObjectRef, Origin};

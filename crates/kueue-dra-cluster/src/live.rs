@@ -15,9 +15,12 @@ use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 use kube::{Client, Config};
 use serde_json::Value;
 
+use crate::controller::{ControllerLookup, KUEUE_DEPLOYMENT, ManagerContainer};
 use crate::error::LoadError;
 use crate::loader::{KUEUE_CONFIG_MAP, Loader};
 use crate::origin::Origin;
+
+pub mod facts;
 
 /// The number of objects asked for per list request.
 pub const DEFAULT_PAGE_SIZE: u32 = 500;
@@ -27,6 +30,10 @@ const MAX_RETRIES: u32 = 3;
 
 /// The wait before the first retry; it doubles before each further retry.
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+
+/// The longest wait a `Retry-After` from the apiserver is followed for, so that with
+/// `MAX_RETRIES` a throttling or failing apiserver ends the run within seconds.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(2);
 
 /// How to reach a cluster: the kubectl flags that pick the kubeconfig, context and timeout.
 #[derive(Clone, Debug, Default)]
@@ -39,6 +46,10 @@ pub struct ConnectOptions {
     /// `--request-timeout`: the limit on each request; `None` waits as long as the server
     /// takes.
     pub request_timeout: Option<Duration>,
+    /// `--as`: the user to impersonate, sent in the `Impersonate-User` header.
+    pub impersonate: Option<String>,
+    /// `--as-group`: the groups to impersonate, sent in `Impersonate-Group` headers.
+    pub impersonate_groups: Vec<String>,
 }
 
 /// The scope of a cluster read: namespaces, Kueue's namespace and page size.
@@ -53,6 +64,10 @@ pub struct ReadOptions {
     pub read_configuration: bool,
     /// The `limit` of each list request.
     pub page_size: u32,
+    /// The `labelSelector` of the Workload list, from the plugin's `-l`.
+    pub workload_label_selector: Option<String>,
+    /// The `fieldSelector` of the Workload list, such as `metadata.name=job-sample`.
+    pub workload_field_selector: Option<String>,
 }
 
 /// A connected cluster: the client, and the context and server it talks to, for messages.
@@ -126,16 +141,24 @@ pub enum LiveError {
         resource: String,
     },
 
-    /// A list or get failed for a reason other than missing permission, after any retries.
-    #[error("cannot read {resource} from the cluster of context `{context}`")]
-    Request {
+    /// The apiserver rejected a list or get with a status other than 403 and 404, after any
+    /// retries.
+    #[error(
+        "cannot read {resource} from the cluster of context `{context}`: the apiserver returned \
+         {code} {reason}: {message}{hint}",
+        hint = status_hint(*code)
+    )]
+    Status {
         /// The kubeconfig context.
         context: String,
         /// The resource, as `<plural>.<group>`.
         resource: String,
-        /// kube's error, with the apiserver's status.
-        #[source]
-        source: kube::Error,
+        /// The HTTP status code.
+        code: u16,
+        /// The `reason` of the apiserver's `Status`, such as `Unauthorized`.
+        reason: String,
+        /// The `message` of the apiserver's `Status`.
+        message: String,
     },
 
     /// A request did not finish within `--request-timeout`.
@@ -250,6 +273,11 @@ const KINDS: [ApiKind; 11] = [
 
 const CONFIG_MAP: ApiKind = ApiKind::new("", "v1", "ConfigMap", "configmaps", true);
 
+const DEPLOYMENT: ApiKind = ApiKind::new("apps", "v1", "Deployment", "deployments", true);
+
+/// Namespaces, listed only for shell completion.
+const NAMESPACE: ApiKind = ApiKind::new("", "v1", "Namespace", "namespaces", false);
+
 /// The outcome of one list or get, after retries.
 enum Fetched<T> {
     Objects(T),
@@ -279,6 +307,15 @@ impl Cluster {
         // connection gets its own limit, so that an unanswered dial fails as unreachable.
         if let Some(timeout) = options.request_timeout {
             config.connect_timeout = Some(timeout);
+        }
+        if options.impersonate.is_some() {
+            config
+                .auth_info
+                .impersonate
+                .clone_from(&options.impersonate);
+        }
+        if !options.impersonate_groups.is_empty() {
+            config.auth_info.impersonate_groups = Some(options.impersonate_groups.clone());
         }
 
         let server = config.cluster_url.to_string();
@@ -315,8 +352,30 @@ impl Cluster {
         &self.namespace
     }
 
+    /// Lists the names of the cluster's namespaces, sorted, from one page of at most
+    /// [`DEFAULT_PAGE_SIZE`]. Shell completion offers them for `-n`.
+    ///
+    /// Credentials that may not list namespaces give an empty list rather than an error.
+    pub async fn namespace_names(&self) -> Result<Vec<String>, LiveError> {
+        let api: Api<DynamicObject> = Api::all_with(self.client.clone(), &NAMESPACE.api_resource());
+        let params = ListParams::default().limit(DEFAULT_PAGE_SIZE);
+        let Fetched::Objects(list) = self.send(&NAMESPACE, || api.list_metadata(&params)).await?
+        else {
+            return Ok(Vec::new());
+        };
+
+        let mut names: Vec<String> = list
+            .items
+            .into_iter()
+            .filter_map(|namespace| namespace.metadata.name)
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
     /// Lists every kind the loader uses and gets Kueue's ConfigMap, all at once, and adds
-    /// them to `loader`.
+    /// them to `loader`. Gets Kueue's controller Deployment at the same time and returns its
+    /// manager container, from which the caller reads the Kueue release and feature gates.
     ///
     /// A kind the credentials may not read is skipped with a warning that names the RBAC rule
     /// that would allow it. Kueue's API group not being served is an error, as is any other
@@ -325,7 +384,7 @@ impl Cluster {
         &self,
         loader: &mut Loader,
         options: &ReadOptions,
-    ) -> Result<(), LiveError> {
+    ) -> Result<ControllerLookup, LiveError> {
         let lists = join_all(KINDS.iter().map(|kind| self.list_all(kind, options)));
         let config_map = async {
             if options.read_configuration {
@@ -336,7 +395,8 @@ impl Cluster {
                 Ok(None)
             }
         };
-        let (lists, config_map) = futures::join!(lists, config_map);
+        let deployment = self.get_controller(&options.kueue_namespace);
+        let (lists, config_map, deployment) = futures::join!(lists, config_map, deployment);
 
         // Report an unreachable server first: every request fails the same way then.
         let mut results: Vec<_> = KINDS.iter().zip(lists).collect();
@@ -392,7 +452,39 @@ impl Cluster {
                 self.context, options.kueue_namespace
             )),
         }
-        Ok(())
+        deployment
+    }
+
+    /// Gets Kueue's controller Deployment and finds its manager container. A Deployment
+    /// that cannot be read is not an error: the caller falls back to the default release.
+    async fn get_controller(&self, namespace: &str) -> Result<ControllerLookup, LiveError> {
+        let api: Api<DynamicObject> =
+            Api::namespaced_with(self.client.clone(), namespace, &DEPLOYMENT.api_resource());
+        let name = format!("Deployment {namespace}/{KUEUE_DEPLOYMENT}");
+        let fetched = self.send(&DEPLOYMENT, || api.get(KUEUE_DEPLOYMENT)).await?;
+        let deployment = match fetched {
+            Fetched::Objects(object) => object_value(&DEPLOYMENT, &object),
+            Fetched::Forbidden => {
+                return Ok(ControllerLookup::Unavailable(format!(
+                    "cannot get {name}: 403 Forbidden; grant the credentials an RBAC rule with \
+                     verb `get` on `deployments.apps` in namespace `{namespace}`"
+                )));
+            }
+            Fetched::NotFound => {
+                return Ok(ControllerLookup::Unavailable(format!(
+                    "{name} not found; pass --kueue-namespace if Kueue is installed elsewhere"
+                )));
+            }
+        };
+        Ok(match ManagerContainer::from_deployment(&deployment) {
+            Some(container) => ControllerLookup::Found {
+                namespace: namespace.to_owned(),
+                container,
+            },
+            None => {
+                ControllerLookup::Unavailable(format!("{name} has no container named `manager`"))
+            }
+        })
     }
 
     /// Lists every page of `kind`, restarting once if the `continue` token expires.
@@ -413,21 +505,33 @@ impl Cluster {
         let mut items = Vec::new();
         let mut continue_token: Option<String> = None;
         loop {
-            let params = ListParams {
+            let mut params = ListParams {
                 limit: Some(options.page_size),
                 continue_token: continue_token.clone(),
                 ..ListParams::default()
             };
+            if kind.kind == "Workload" {
+                params
+                    .label_selector
+                    .clone_from(&options.workload_label_selector);
+                params
+                    .field_selector
+                    .clone_from(&options.workload_field_selector);
+            }
+            tracing::debug!(
+                resource = %kind.resource(),
+                namespace = options.namespace.as_deref().filter(|_| kind.namespaced),
+                continue_token = continue_token.is_some(),
+                "listing page"
+            );
             let page = match self.send(kind, || api.list(&params)).await {
                 Ok(Fetched::Objects(page)) => page,
                 Ok(Fetched::Forbidden) => return Ok(Fetched::Forbidden),
                 Ok(Fetched::NotFound) => return Ok(Fetched::NotFound),
                 // The token expired (410 Gone): the server no longer keeps that snapshot, so
                 // start over once from the first page rather than mix two snapshots.
-                Err(LiveError::Request { source, .. })
-                    if continue_token.is_some()
-                        && !restarted
-                        && status_code(&source) == Some(410) =>
+                Err(LiveError::Status { code: 410, .. })
+                    if continue_token.is_some() && !restarted =>
                 {
                     restarted = true;
                     items.clear();
@@ -490,14 +594,29 @@ impl Cluster {
                 Some(404) => return Ok(Fetched::NotFound),
                 Some(code) if (code == 429 || code >= 500) && retries < MAX_RETRIES => {
                     retries += 1;
-                    tokio::time::sleep(backoff).await;
+                    let wait =
+                        retry_after(&error).map_or(backoff, |wait| wait.min(MAX_RETRY_AFTER));
+                    tracing::info!(
+                        resource = %kind.resource(),
+                        status = code,
+                        retry = retries,
+                        max_retries = MAX_RETRIES,
+                        wait_ms = wait.as_millis(),
+                        "retrying request"
+                    );
+                    tokio::time::sleep(wait).await;
                     backoff *= 2;
                 }
-                Some(_) => {
-                    return Err(LiveError::Request {
+                Some(code) => {
+                    let kube::Error::Api(status) = error else {
+                        unreachable!("only an API error has a status code");
+                    };
+                    return Err(LiveError::Status {
                         context: self.context.clone(),
                         resource: kind.resource(),
-                        source: error,
+                        code,
+                        reason: status.reason,
+                        message: status.message,
                     });
                 }
                 None => {
@@ -586,6 +705,31 @@ async fn load_default_config(options: &KubeConfigOptions) -> Result<(Config, Str
     }
 }
 
+/// Returns the context names of the kubeconfig that kubectl would read, sorted: `kubeconfig`,
+/// or else `KUBECONFIG` (a list of files, merged) or `~/.kube/config`. Shell completion
+/// offers them for `--context`.
+pub fn context_names(kubeconfig: Option<&Path>) -> Result<Vec<String>, LiveError> {
+    let (kubeconfig, source_name) = match kubeconfig {
+        Some(path) => (Kubeconfig::read_from(path), format!("`{}`", path.display())),
+        None => (
+            Kubeconfig::read(),
+            "from KUBECONFIG or ~/.kube/config".to_owned(),
+        ),
+    };
+    let kubeconfig = kubeconfig.map_err(|source| LiveError::Kubeconfig {
+        source_name,
+        source,
+    })?;
+
+    let mut names: Vec<String> = kubeconfig
+        .contexts
+        .into_iter()
+        .map(|context| context.name)
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
 /// Returns the context `options` selects: `--context`, or else the kubeconfig's current context.
 fn context_name(kubeconfig: &Kubeconfig, options: &KubeConfigOptions) -> String {
     options
@@ -593,6 +737,31 @@ fn context_name(kubeconfig: &Kubeconfig, options: &KubeConfigOptions) -> String 
         .clone()
         .or_else(|| kubeconfig.current_context.clone())
         .unwrap_or_default()
+}
+
+/// Returns what to do about a status, as a clause to append to its message.
+fn status_hint(code: u16) -> &'static str {
+    match code {
+        401 => {
+            "; the credentials of the context were not accepted: log in again or renew the token"
+        }
+        429 | 500.. => "; the apiserver is overloaded or failing: retry later",
+        _ => "",
+    }
+}
+
+/// Returns the wait the apiserver asked for in its `Status` (`details.retryAfterSeconds`,
+/// which it sets with the `Retry-After` header of a 429 or 503).
+fn retry_after(error: &kube::Error) -> Option<Duration> {
+    match error {
+        kube::Error::Api(status) => status
+            .details
+            .as_ref()
+            .map(|details| details.retry_after_seconds)
+            .filter(|seconds| *seconds > 0)
+            .map(|seconds| Duration::from_secs(u64::from(seconds))),
+        _ => None,
+    }
 }
 
 /// Returns the HTTP status of an error the apiserver returned; `None` when no response arrived.

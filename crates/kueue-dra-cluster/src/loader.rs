@@ -1,7 +1,7 @@
 //! Loads objects from files into a [`Snapshot`], the way `kubectl apply -f` would see them.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
@@ -63,6 +63,8 @@ pub struct LoadedWorkload {
     pub origin: Origin,
     /// Plain sentences about how Kueue would treat the object, such as a missing queue label.
     pub notes: Vec<String>,
+    /// The labels of the object read: the Workload's own, or those of the Job or Pod.
+    pub labels: BTreeMap<String, String>,
 }
 
 /// The storage of a [`LoadedWorkload`]'s Workload: decoded, or as JSON text.
@@ -247,15 +249,14 @@ impl Loader {
     }
 
     /// Reads a file, every YAML and JSON file below a directory, or standard input for `-`.
+    ///
+    /// A file or standard input larger than [`crate::MAX_FILE_BYTES`] is rejected.
     pub fn add_path(&mut self, path: &Path) -> Result<(), LoadError> {
         if path == Path::new("-") {
             return self.add_reader(STDIN, std::io::stdin().lock());
         }
         for file in documents::expand(path)? {
-            let bytes = std::fs::read(&file).map_err(|source| LoadError::Read {
-                path: file.display().to_string(),
-                source,
-            })?;
+            let bytes = documents::read_file(&file)?;
             self.add_owned(&file.display().to_string(), bytes)?;
         }
         Ok(())
@@ -321,12 +322,7 @@ impl Loader {
         let (file, bytes) = if path == Path::new("-") {
             (STDIN.to_owned(), read_all(STDIN, std::io::stdin().lock())?)
         } else {
-            let file = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
-                path: file.clone(),
-                source,
-            })?;
-            (file, bytes)
+            (path.display().to_string(), documents::read_file(path)?)
         };
 
         let mut scratch = Loader::new(&self.default_namespace);
@@ -518,9 +514,12 @@ impl Loader {
                 } else {
                     context.decode(document, &mut self.warnings)?
                 };
+                let labels = workload.metadata.labels.clone().unwrap_or_default();
                 match kept_text {
-                    Some((file, range)) => self.add_workload_text(&workload, file, range, context),
-                    None => self.add_workload(workload, context),
+                    Some((file, range)) => {
+                        self.add_workload_text(&workload, labels, file, range, context);
+                    }
+                    None => self.add_workload(workload, labels, context),
                 }
             }
             "ClusterQueue" => {
@@ -671,16 +670,18 @@ impl Loader {
                         return Err(context.field_error(field, &detail));
                     }
                 }
+                let labels = job.metadata.labels.clone().unwrap_or_default();
                 let workload = workloads::from_job(job, &context.namespace());
-                self.add_workload(workload, context);
+                self.add_workload(workload, labels, context);
             }
             ("", "Pod") => {
                 let mut pod: Pod = context.decode(document, &mut self.warnings)?;
                 if let Some(spec) = pod.spec.as_mut() {
                     apiserver::default_pod_requests(spec);
                 }
+                let labels = pod.metadata.labels.clone().unwrap_or_default();
                 let workload = workloads::from_pod(pod, &context.namespace());
-                self.add_workload(workload, context);
+                self.add_workload(workload, labels, context);
             }
             ("", "LimitRange") if version == "v1" => {
                 let mut range: LimitRange = context.decode(document, &mut self.warnings)?;
@@ -767,6 +768,7 @@ impl Loader {
     fn add_workload_text(
         &mut self,
         workload: &Workload,
+        labels: BTreeMap<String, String>,
         file: Arc<String>,
         range: Range<usize>,
         context: Context,
@@ -778,10 +780,15 @@ impl Loader {
             .unwrap_or_else(|| context.namespace());
         let name = workload.metadata.name.clone().unwrap_or_default();
         let source = WorkloadSource::Json { file, range };
-        self.insert_workload(source, namespace, name, context);
+        self.insert_workload(source, namespace, name, labels, context);
     }
 
-    fn add_workload(&mut self, mut workload: Workload, context: Context) {
+    fn add_workload(
+        &mut self,
+        mut workload: Workload,
+        labels: BTreeMap<String, String>,
+        context: Context,
+    ) {
         let namespace = workload
             .metadata
             .namespace
@@ -789,7 +796,7 @@ impl Loader {
             .clone();
         let name = workload.metadata.name.clone().unwrap_or_default();
         let source = WorkloadSource::Decoded(Box::new(workload));
-        self.insert_workload(source, namespace, name, context);
+        self.insert_workload(source, namespace, name, labels, context);
     }
 
     fn insert_workload(
@@ -797,6 +804,7 @@ impl Loader {
         workload: WorkloadSource,
         namespace: String,
         name: String,
+        labels: BTreeMap<String, String>,
         context: Context,
     ) {
         let loaded = LoadedWorkload {
@@ -808,6 +816,7 @@ impl Loader {
             object: context.object.clone(),
             origin: context.origin.clone(),
             notes: Vec::new(),
+            labels,
         };
         self.workloads.insert(loaded, context, &mut self.warnings);
     }
@@ -953,15 +962,8 @@ fn without_position(error: &serde_json::Error) -> String {
         .map_or_else(|| message.clone(), str::to_owned)
 }
 
-fn read_all(name: &str, mut reader: impl Read) -> Result<Vec<u8>, LoadError> {
-    let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|source| LoadError::Read {
-            path: name.to_owned(),
-            source,
-        })?;
-    Ok(bytes)
+fn read_all(name: &str, reader: impl Read) -> Result<Vec<u8>, LoadError> {
+    documents::read_limited(name, reader, documents::MAX_FILE_BYTES)
 }
 
 /// Decodes a Configuration document of `config.kueue.x-k8s.io/<version>` into the v1beta2

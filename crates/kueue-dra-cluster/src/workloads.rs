@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use kueue_api::v1beta2::{PodSet, Workload, WorkloadSpec};
 
 /// The label that names the LocalQueue a job is submitted to.
@@ -40,7 +40,7 @@ pub(crate) fn from_job(job: Job, namespace: &str) -> Workload {
         min_count,
         ..PodSet::default()
     };
-    workload_for("job", &job.metadata, namespace, pod_set)
+    workload_for(("batch/v1", "Job"), &job.metadata, namespace, pod_set)
 }
 
 /// Builds the Workload Kueue's Pod integration would create for a single `pod`: one pod set
@@ -60,11 +60,19 @@ pub(crate) fn from_pod(pod: Pod, namespace: &str) -> Workload {
         count: 1,
         ..PodSet::default()
     };
-    workload_for("pod", &pod.metadata, namespace, pod_set)
+    workload_for(("v1", "Pod"), &pod.metadata, namespace, pod_set)
 }
 
-fn workload_for(prefix: &str, owner: &ObjectMeta, namespace: &str, pod_set: PodSet) -> Workload {
-    let name = format!("{prefix}-{}", object_name(owner));
+/// Builds the Workload for an object of `(apiVersion, kind)`, named `<kind in lower
+/// case>-<object name>` and owned by the object through a controller reference, as Kueue's
+/// integrations set it.
+fn workload_for(
+    (api_version, kind): (&str, &str),
+    owner: &ObjectMeta,
+    namespace: &str,
+    pod_set: PodSet,
+) -> Workload {
+    let name = format!("{}-{}", kind.to_lowercase(), object_name(owner));
     let mut workload = Workload::new(
         &name,
         WorkloadSpec {
@@ -74,6 +82,14 @@ fn workload_for(prefix: &str, owner: &ObjectMeta, namespace: &str, pod_set: PodS
         },
     );
     workload.metadata.namespace = Some(namespace.to_owned());
+    workload.metadata.owner_references = Some(vec![OwnerReference {
+        api_version: api_version.to_owned(),
+        kind: kind.to_owned(),
+        name: object_name(owner),
+        uid: owner.uid.clone().unwrap_or_default(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }]);
     workload
 }
 

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{LimitRange, PodSpec};
 use k8s_openapi::api::node::v1::RuntimeClass;
-use k8s_openapi::api::resource::v1::ResourceClaimTemplate;
+use k8s_openapi::api::resource::v1::{ResourceClaimTemplate, ResourceSlice};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
 use kueue_api::config::Configuration;
 use kueue_api::v1beta2::{Admission, Workload};
@@ -21,6 +21,7 @@ use crate::quantity::{ResourceFormatter, resource_value};
 use crate::release::Release;
 use crate::requests::{PodResources, add_list, apply_transformations, drop_excluded, parse_list};
 use crate::rules::{Rules, ValueClamp};
+use crate::sources::{SourceKind, charge_sources};
 
 /// Kueue's limit on a condition message, in bytes; a longer message is cut and ends in ` ...`.
 const MAX_CONDITION_MESSAGE_BYTES: usize = 32 * 1024;
@@ -31,9 +32,11 @@ const DRA_DISABLED_MESSAGE: &str =
 
 /// Computes what a Kueue release charges ClusterQueue quota for a Workload.
 ///
-/// The calculator reproduces Kueue v0.19.2's device-count accounting: container requests as
-/// Kubernetes' `PodRequests` sums them, `excludeResourcePrefixes`, `transformations`, devices
-/// requested through ResourceClaimTemplates, and extended resources that DeviceClasses back.
+/// The calculator reproduces Kueue v0.19.2's accounting: container requests as Kubernetes'
+/// `PodRequests` sums them, `excludeResourcePrefixes`, `transformations`, devices requested
+/// through ResourceClaimTemplates, extended resources that DeviceClasses back, and the
+/// counter and capacity sources computed from ResourceSlices
+/// ([`Calculator::with_resource_slices`]).
 /// Before it sums requests it adjusts each pod template as Kueue's `AdjustResources` does:
 /// RuntimeClass overhead ([`Calculator::with_runtime_classes`]), the defaults of the
 /// namespace's LimitRanges ([`Calculator::with_limit_ranges`]), then limits copied into
@@ -80,6 +83,9 @@ pub struct Calculator<'a> {
     /// `None` until the caller sets RuntimeClasses, so that a note can tell whether a class
     /// is missing or none were given.
     runtime_classes: Option<&'a [RuntimeClass]>,
+    /// `None` until the caller sets ResourceSlices, so that notes can name the checks and
+    /// charges that need them.
+    resource_slices: Option<&'a [ResourceSlice]>,
     release: Release,
     gates: FeatureGates,
     formatter: ResourceFormatter,
@@ -128,10 +134,12 @@ impl<'a> Calculator<'a> {
             templates,
             limit_ranges: &[],
             runtime_classes: None,
+            resource_slices: None,
             release,
             gates: FeatureGates::resolve_lenient(release, &config.feature_gates),
             formatter: ResourceFormatter::default(),
         }
+        .with_source_formatting()
     }
 
     /// Creates a calculator for `release` with `config`'s feature gates and resource
@@ -152,10 +160,12 @@ impl<'a> Calculator<'a> {
             templates,
             limit_ranges: &[],
             runtime_classes: None,
+            resource_slices: None,
             release,
             gates,
             formatter: ResourceFormatter::default(),
-        })
+        }
+        .with_source_formatting())
     }
 
     /// Switches the calculator to `release`, with `config`'s feature gates applied to that
@@ -168,6 +178,42 @@ impl<'a> Calculator<'a> {
     pub fn with_release(mut self, release: Release) -> Self {
         self.release = release;
         self.gates = FeatureGates::resolve_lenient(release, &self.config.feature_gates);
+        self.with_source_formatting()
+    }
+
+    /// Registers the quota resources of counter and capacity sources as byte-valued, so they
+    /// print in BinarySI, as Kueue does from v0.18.4 and v0.19.0 when DRA is on.
+    fn with_source_formatting(mut self) -> Self {
+        self.formatter = ResourceFormatter::default();
+        let rules = Rules::of(self.release);
+        if !(rules.binary_source_resources && self.gates.dra_integration) {
+            return self;
+        }
+        for mapping in self.index.mappings() {
+            let has_source = if rules.all_counter_sources {
+                mapping
+                    .sources
+                    .iter()
+                    .any(|source| source.counter.is_some() || source.capacity.is_some())
+            } else {
+                mapping
+                    .sources
+                    .first()
+                    .is_some_and(|source| source.counter.is_some())
+            };
+            if has_source {
+                self.formatter.register_binary_resource(&mapping.name);
+            }
+        }
+        self
+    }
+
+    /// Sets the cluster's ResourceSlices, which Kueue reads to check CEL requests against
+    /// devices and to compute counter and capacity charges. Until this is called, those
+    /// checks are skipped and those charges left out, each with a note.
+    #[must_use]
+    pub fn with_resource_slices(mut self, resource_slices: &'a [ResourceSlice]) -> Self {
+        self.resource_slices = Some(resource_slices);
         self
     }
 
@@ -289,6 +335,7 @@ impl<'a> Calculator<'a> {
             namespace,
             workload_name: workload.metadata.name.as_deref().unwrap_or_default(),
             rules,
+            slices: self.resource_slices,
         };
         let on_hold = rules.on_hold && on_hold(workload);
 
@@ -467,6 +514,25 @@ impl<'a> Calculator<'a> {
                 add_list(&mut pod_set.resources, &extended.dra.resources);
                 pod_set.charges.extend(extended.dra.charges);
                 *names = extended.replaced;
+            }
+        }
+
+        // Counter and capacity charges need the ResourceSlices. Without them, the template
+        // pass has noted each class whose charge is missing.
+        let passes = [
+            (SourceKind::Counter, self.gates.partitionable_devices),
+            (SourceKind::Capacity, self.gates.consumable_capacity),
+        ];
+        for (kind, enabled) in passes {
+            if !enabled || context.slices.is_none() {
+                continue;
+            }
+            let charged = charge_sources(&specs, context, kind, notes).map_err(|errors| {
+                rejection_from(DraError::Fields(errors), &context.rules, notes)
+            })?;
+            for (pod_set, charged) in per_pod_set.iter_mut().zip(charged) {
+                add_list(&mut pod_set.resources, &charged.resources);
+                pod_set.charges.extend(charged.charges);
             }
         }
         Ok((per_pod_set, replaced))
@@ -752,7 +818,7 @@ fn admission<'w>(workload: &'w Workload, notes: &mut Vec<String>) -> Option<(&'w
 
 /// Returns whether Kueue's `workload.Status` reports a quota reservation: the
 /// `QuotaReserved` or `Admitted` condition is True.
-fn has_quota_reservation(workload: &Workload) -> bool {
+pub(crate) fn has_quota_reservation(workload: &Workload) -> bool {
     workload.status.as_ref().is_some_and(|status| {
         condition_is_true(&status.conditions, "QuotaReserved")
             || condition_is_true(&status.conditions, "Admitted")

@@ -4,15 +4,18 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::PodSpec;
-use k8s_openapi::api::resource::v1::{ResourceClaimSpec, ResourceClaimTemplate};
+use k8s_openapi::api::resource::v1::{ResourceClaimSpec, ResourceClaimTemplate, ResourceSlice};
 use kueue_dra_index::DeviceClassIndex;
 
+use crate::device_check::check_claim_devices;
+use crate::devices::compile_selectors;
 use crate::explanation::{Charge, ChargePath};
-use crate::field::{BadValue, FieldError};
+use crate::field::{BadValue, FieldError, aggregate_message};
 use crate::gates::FeatureGates;
 use crate::quantity::{Format, Quantity, ResourceFormatter};
 use crate::requests::{ResourceList, add_list};
 use crate::rules::{AdminAccess, Rules};
+use crate::sources::{SourceKind, has_sources};
 
 /// The objects and settings the DRA passes read besides the Workload.
 pub(crate) struct DraContext<'a> {
@@ -23,6 +26,9 @@ pub(crate) struct DraContext<'a> {
     pub namespace: &'a str,
     pub workload_name: &'a str,
     pub rules: Rules,
+    /// The cluster's ResourceSlices, or `None` when the input contains none. The checks and
+    /// charges that read them are then reported as not computed.
+    pub slices: Option<&'a [ResourceSlice]>,
 }
 
 /// The reason a DRA pass rejected a Workload.
@@ -120,13 +126,33 @@ pub(crate) fn resolve_claim_templates(
                 )),
             })?;
 
-            if has_cel_selectors(claim_spec) && !context.rules.reject_selectors {
-                notes.push(format!(
-                    "ResourceClaimTemplate {template_name} has CEL selectors, which were not compiled or checked against the cluster's ResourceSlices; Kueue rejects a Workload whose selectors do not compile or match too few devices."
-                ));
+            if context.rules.cel_device_check && has_cel_selectors(claim_spec) {
+                match context.slices {
+                    Some(slices) => {
+                        let errors = check_claim_devices(claim_spec, &claim_path, slices, context);
+                        if !errors.is_empty() {
+                            return Err(DraError::Fields(
+                                errors
+                                    .into_iter()
+                                    .map(|error| FieldError {
+                                        detail: format!(
+                                            "ResourceClaimTemplate {template_name}: {}",
+                                            error.detail
+                                        ),
+                                        ..error
+                                    })
+                                    .collect(),
+                            ));
+                        }
+                    }
+                    None => notes.push(format!(
+                        "ResourceClaimTemplate {template_name} has CEL selectors, which were not checked against ResourceSlices because the input holds none; Kueue rejects the Workload when fewer devices match than a request asks for."
+                    )),
+                }
             }
 
             let mut claim_quota_keys = BTreeMap::new();
+            let mut source_classes = std::collections::BTreeSet::new();
             for (class, count) in totals {
                 let Some(mapping) = context.index.mapping_for_class(&class) else {
                     if context.rules.plain_errors {
@@ -142,20 +168,25 @@ pub(crate) fn resolve_claim_templates(
                         ),
                     )]));
                 };
-                if context.gates.partitionable_devices && has_counter_sources(context.index, &class)
-                {
-                    // TODO: charge counter sources from ResourceSlices; Kueue skips the
-                    // device count for such a class and charges its counters instead.
-                    notes.push(format!(
-                        "DeviceClass {class} has counter sources, so Kueue charges their counters instead of a device count; counter charges are not computed yet."
-                    ));
-                    continue;
-                }
-                if context.gates.consumable_capacity && has_capacity_sources(context.index, &class)
-                {
-                    notes.push(format!(
-                        "DeviceClass {class} has capacity sources, so Kueue charges their capacity instead of a device count; capacity charges are not computed yet."
-                    ));
+                let charged_by = [
+                    (SourceKind::Counter, context.gates.partitionable_devices),
+                    (SourceKind::Capacity, context.gates.consumable_capacity),
+                ]
+                .into_iter()
+                .find(|&(kind, enabled)| enabled && has_sources(context, &class, kind));
+                if let Some((kind, _)) = charged_by {
+                    // Kueue charges the class's counters or capacity instead of a device count.
+                    if context.slices.is_none() {
+                        let word = if kind == SourceKind::Counter {
+                            "counter"
+                        } else {
+                            "capacity"
+                        };
+                        notes.push(format!(
+                            "DeviceClass {class} has {word} sources, so Kueue charges their {word} values from ResourceSlices instead of a device count; that charge was not computed because the input holds no ResourceSlices."
+                        ));
+                    }
+                    source_classes.insert(class);
                     continue;
                 }
                 claim_quota_keys.insert(class, mapping.name.clone());
@@ -165,6 +196,11 @@ pub(crate) fn resolve_claim_templates(
             }
 
             for request in requests {
+                // The counter and capacity passes report these requests' charges. A request
+                // Kueue skips keeps its zero charge line.
+                if source_classes.contains(&request.class) && !request.skipped {
+                    continue;
+                }
                 // A skipped request still names the key its class maps to, so the charge line
                 // shows what Kueue leaves uncharged.
                 let skipped_key = || {
@@ -189,6 +225,7 @@ pub(crate) fn resolve_claim_templates(
                     template: Some(template_name.to_owned()),
                     request: Some(request.request),
                     resource: None,
+                    source: None,
                     containers: Vec::new(),
                     device_class: request.class,
                     quota_key,
@@ -286,9 +323,15 @@ fn count_devices_per_class(
                 "CEL selectors are not supported",
             );
         }
-        // From v0.18.0 Kueue compiles the request's CEL selectors here and rejects the
-        // Workload when one does not compile. Without a CEL engine, compilation is taken to
-        // succeed, and the caller notes that it was not checked.
+        if rules.cel_device_check && has_selectors {
+            let selectors_path = format!("{request_path}.exactly.selectors");
+            let selectors = exactly.selectors.as_deref().unwrap_or_default();
+            let (_, errors) =
+                compile_selectors(selectors, &selectors_path, "CEL compilation failed");
+            if !errors.is_empty() {
+                return reject(selectors_path, BadValue::Null, &aggregate_message(&errors));
+            }
+        }
 
         if exactly.admin_access == Some(true) {
             match rules.admin_access {
@@ -417,7 +460,7 @@ fn device_count_quantity(count: i64) -> Quantity {
         .unwrap_or_else(|_| Quantity::from_int(count, Format::DecimalSI))
 }
 
-fn find_template<'a>(
+pub(crate) fn find_template<'a>(
     templates: &'a [ResourceClaimTemplate],
     namespace: &str,
     name: &str,
@@ -467,7 +510,7 @@ pub(crate) fn has_capacity_sources(index: &DeviceClassIndex, class: &str) -> boo
 }
 
 /// Hashes `text` with 64-bit FNV-1a, the hash Kueue sorts resource names by.
-fn fnv1a(text: &str) -> u64 {
+pub(crate) fn fnv1a(text: &str) -> u64 {
     const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;
     text.bytes().fold(OFFSET_BASIS, |hash, byte| {

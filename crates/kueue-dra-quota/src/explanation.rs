@@ -73,6 +73,9 @@ pub struct Charge {
     /// The extended resource the containers request (extended-resource path).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
+    /// The counter or capacity dimension charged (counter and capacity paths).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// The containers that request the extended resource, init containers first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub containers: Vec<String>,
@@ -91,4 +94,10 @@ pub enum ChargePath {
     ResourceClaimTemplate,
     /// A container's extended-resource request backed by a DeviceClass.
     ExtendedResource,
+    /// A template device request whose class has counter sources: the largest counter value
+    /// the matching devices consume, times the request's count.
+    Counter,
+    /// A template device request whose class has capacity sources: the capacity requested or
+    /// defaulted, rounded by the device's request policy, times the request's count.
+    Capacity,
 }

@@ -135,6 +135,7 @@ pub(crate) fn resolve_extended_resources(
                 template: None,
                 request: None,
                 resource: Some(name.clone()),
+                source: None,
                 containers: entries()
                     .filter(|entry| entry.resources.contains_key(name))
                     .map(|entry| entry.name.to_owned())
@@ -272,6 +273,7 @@ fn convert_container(
             template: None,
             request: None,
             resource: Some(name.clone()),
+            source: None,
             containers: vec![container.name.clone()],
             device_class: charged_class,
             per_pod: quantity.to_string(),

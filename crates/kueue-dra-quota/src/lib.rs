@@ -5,13 +5,23 @@
 //! ResourceClaimTemplates, and [`Calculator::explain`] returns an [`Explanation`] for one
 //! Workload: the per-pod and total charge of each pod set with the DRA charges behind it, or
 //! the exact message Kueue writes when it marks the Workload inadmissible. The behaviour is
-//! that of Kueue v0.19.2 for device counts, with the namespace's LimitRange defaults and
+//! that of Kueue v0.19.2 by default, with the namespace's LimitRange defaults and
 //! RuntimeClass overhead applied when [`Calculator::with_limit_ranges`] and
-//! [`Calculator::with_runtime_classes`] supply them. Counter and capacity sources and CEL
-//! selectors are not evaluated yet, and the explanation's notes name each one that matters.
+//! [`Calculator::with_runtime_classes`] supply them. CEL selectors are compiled with the DRA
+//! environment ([`dra_cel`]). Counter and capacity charges and the check of CEL requests
+//! against devices need [`Calculator::with_resource_slices`]; without it, the explanation's
+//! notes name each one that was skipped.
+//!
+//! [`Queues::verdict`] then checks a charge against the ClusterQueue that the Workload's
+//! LocalQueue points at, as Kueue's flavor assigner does, and [`drift`] compares an admitted
+//! Workload's recorded usage with the charge the current objects give.
 //!
 //! The crate is pure: no I/O and no Kubernetes client. Quantities are computed exactly, as
 //! apimachinery does, with integers and arbitrary-precision decimals ([`Quantity`]).
+//!
+//! The example below builds its objects in code. `examples/charge_from_yaml.rs` loads them from
+//! manifests with the `kueue-dra-cluster` crate instead:
+//! `cargo run -p kueue-dra-quota --example charge_from_yaml -- examples/resource-claim-template`.
 //!
 //! ```
 //! use kueue_api::config::{Configuration, DeviceClassMapping, Resources};
@@ -67,6 +77,10 @@ mod adjust;
 mod calculator;
 mod claims;
 mod config_fields;
+mod device_check;
+mod devices;
+pub mod dra_cel;
+mod drift;
 mod error;
 mod explanation;
 mod extended;
@@ -77,10 +91,13 @@ pub mod quantity;
 mod release;
 mod requests;
 mod rules;
+mod sources;
 pub mod validation;
+mod verdict;
 
 pub use calculator::Calculator;
 pub use config_fields::{UnregisteredVersion, unknown_configuration_fields};
+pub use drift::{DriftChange, drift, without_admission};
 pub use error::Error;
 pub use explanation::{Charge, ChargePath, Explanation, PodSetCharge, Status};
 pub use extended::is_extended_resource_name;
@@ -90,3 +107,7 @@ pub use kueue_dra_index::DeviceClassIndex;
 pub use quantity::{Format, Quantity, ResourceFormatter, resource_value};
 pub use release::{MAIN_COMMIT, Release, UnknownRelease};
 pub use validation::{ValidationProfile, validate_configuration};
+pub use verdict::{
+    FlavorCheck, FlavorMode, Outcome, PodSetVerdict, Queues, ResourceVerdict, Verdict,
+    VerdictSettings,
+};

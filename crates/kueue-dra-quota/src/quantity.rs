@@ -214,6 +214,30 @@ impl Quantity {
         };
     }
 
+    /// Subtracts `other` in place as apimachinery's `Quantity.Sub`: [`Quantity::add`] of the
+    /// negated value, which keeps the int64 form while the result fits.
+    pub fn sub(&mut self, other: &Self) {
+        let negated_amount = match &other.amount {
+            Amount::Int { value, scale } if *value != i64::MIN => Amount::Int {
+                value: -value,
+                scale: *scale,
+            },
+            _ => {
+                let (unscaled, scale) = other.decimal();
+                Amount::Dec {
+                    unscaled: -unscaled,
+                    scale,
+                }
+            }
+        };
+        let negated = Self {
+            amount: negated_amount,
+            format: other.format,
+            cached: None,
+        };
+        self.add(&negated);
+    }
+
     /// Multiplies two quantities exactly into the decimal form, keeping this quantity's
     /// format, as Kueue's resource transformations do.
     #[must_use]

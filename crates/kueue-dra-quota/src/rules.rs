@@ -36,6 +36,17 @@ pub(crate) enum ValueClamp {
     All,
 }
 
+/// The field path at which the counter and capacity passes report a DeviceClass that is
+/// missing or whose CEL does not compile (`pkg/dra/counters.go`, `resolveAndCompileDeviceClass`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SourceClassPath {
+    /// v0.18.0 to v0.18.4 and v0.19.0: under the request's path, at request index 0
+    /// (`...devices.requests[k].devices.requests[0]`).
+    NestedFirstRequest,
+    /// From v0.18.5 and v0.19.1: at the request (`...devices.requests[k]`).
+    Request,
+}
+
 /// The rules of one release. Each field names the Kueue code behind it.
 #[derive(Debug, Clone, Copy)]
 // Each field is one rule that a release either has or lacks.
@@ -86,6 +97,34 @@ pub(crate) struct Rules {
     /// a pod set's reclaimable count is capped at its count; before, the count after reclaim
     /// can go negative.
     pub cap_reclaimable: bool,
+    /// From v0.18.0 (`pkg/dra/claims.go`): a request's CEL selectors are compiled while
+    /// devices are counted, and the ResourceSlices are searched for devices that satisfy them.
+    pub cel_device_check: bool,
+    /// From v0.18.1: a shortage of matching devices is an internal error, retried; in v0.18.0
+    /// it is an invalid value.
+    pub shortage_internal: bool,
+    /// From v0.19.0 (`validateCELSelectorsAgainstDevices`): when every CEL request's class has
+    /// counter or capacity sources, only the slices of those sources' drivers are searched.
+    /// Before, every ResourceSlice is.
+    pub universe_by_driver: bool,
+    /// From v0.19.0 (`pkg/dra/mapper.go`): a class has every counter source of every mapping
+    /// that lists it. Before, only a mapping's `sources[0]` counter counts.
+    pub all_counter_sources: bool,
+    /// v0.18 (`computeCounterCharges`): only the first `consumesCounters` entry that names
+    /// the counter is read on each device; later, all of them.
+    pub first_counter_consumption: bool,
+    /// From v0.18.3 and v0.19.0 (`safeChargeValue`): a counter or capacity value is clamped to
+    /// the int64 range, a negative one to zero, and the product with the count saturates.
+    /// Before, `Value()` times the count wraps, and a count of one keeps the quantity itself.
+    pub safe_charge_value: bool,
+    /// v0.18: a counter source's `deviceSelector` is compiled before the class and request
+    /// selectors; later, after them.
+    pub source_selector_first: bool,
+    /// The field path of a class error in the counter and capacity passes.
+    pub source_class_path: SourceClassPath,
+    /// From v0.18.4 and v0.19.0 (`cmd/kueue/main.go`): counter and capacity quota resources
+    /// are formatted in BinarySI.
+    pub binary_source_resources: bool,
 }
 
 impl Rules {
@@ -134,6 +173,101 @@ impl Rules {
             saturating_multiply: !before(18),
             value_clamp,
             cap_reclaimable: release.since(&[(17, 7), (18, 3)]),
+            cel_device_check: !is_minor(14) && !before(18),
+            shortage_internal: release.since(&[(18, 1)]),
+            universe_by_driver: release.since(&[(19, 0)]),
+            all_counter_sources: release.since(&[(19, 0)]),
+            first_counter_consumption: is_minor(18),
+            safe_charge_value: release.since(&[(18, 3), (19, 0)]),
+            source_selector_first: is_minor(18),
+            source_class_path: if release.since(&[(18, 5), (19, 1)]) {
+                SourceClassPath::Request
+            } else {
+                SourceClassPath::NestedFirstRequest
+            },
+            binary_source_resources: release.since(&[(18, 4), (19, 0)]),
+        }
+    }
+}
+
+/// The text Kueue writes when a request exceeds a flavor's maximum capacity
+/// (`pkg/scheduler/flavorassigner/flavorassigner.go`, `fitsResourceQuota`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CapacityMessage {
+    /// v0.14.0 and v0.14.1: `request > maximum capacity (<total> > <maximum>)`.
+    RequestOverMaximum,
+    /// From v0.14.2: `previously considered podsets requests (<earlier>) + current podset
+    /// request (<request>) > maximum capacity (<maximum>)`.
+    PreviouslyConsidered,
+}
+
+/// The label keys on which the flavor assigner keeps the pod's `nodeSelector` entries and
+/// required node-affinity expressions before matching them with a flavor's labels
+/// (`pkg/scheduler/flavorassigner/flavorassigner.go`, `flavorSelector`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NodeLabelKeys {
+    /// Before v0.17.6, v0.18.2 and v0.19.0: the keys of every flavor in the resource group
+    /// (`resourceGroup.LabelKeys`), so a flavor without a key still fails a selector on it.
+    Group,
+    /// From v0.17.6, v0.18.2 and v0.19.0: the keys of the flavor being tried.
+    Flavor,
+}
+
+/// The scheduler rules behind the ClusterQueue verdict that differ between releases.
+#[derive(Debug, Clone, Copy)]
+// Each field is one rule that a release either has or lacks.
+#[allow(clippy::struct_excessive_bools)]
+pub(crate) struct SchedulerRules {
+    /// The text of the maximum-capacity reason.
+    pub capacity_message: CapacityMessage,
+    /// From v0.16.0: a zero request for a resource the ClusterQueue does not cover is
+    /// skipped; before, it is reported as unavailable.
+    pub skip_zero_uncovered: bool,
+    /// From v0.18.0: quotas are `resources.Amount` values, and an unlimited amount prints as
+    /// `<unlimited>` in messages.
+    pub unlimited_amounts: bool,
+    /// From v0.18.5 and v0.19.1: the flavor assigner walks a pod set's requests through
+    /// `requests.Iter()`, which follows the FNV-1a hash order while
+    /// `VectorizedResourceRequests` is on. Before, it ranges over a Go map.
+    pub hash_ordered_requests: bool,
+    /// The label keys on which a flavor's node-affinity check compares the pod.
+    pub node_label_keys: NodeLabelKeys,
+    /// From v0.16.0: the flavor assigner calls `FindMatchingUntoleratedTaint` with
+    /// comparison operators enabled, so `Gt` and `Lt` tolerations compare the values as
+    /// integers. Before, such a toleration tolerates nothing.
+    pub numeric_tolerations: bool,
+    /// From v0.15.0: `isPreferred` reads the ClusterQueue's `flavorFungibility.preference`,
+    /// which v0.14 does not have.
+    pub fungibility_preference: bool,
+    /// The message for a namespace outside the ClusterQueue's `namespaceSelector`: capitalised
+    /// in the scheduler before v0.18.5 and v0.19.0, then `workload.ErrNamespaceMismatch`.
+    pub namespace_mismatch: &'static str,
+}
+
+impl SchedulerRules {
+    /// Returns the scheduler rules of `release`.
+    pub(crate) fn of(release: Release) -> Self {
+        Self {
+            capacity_message: if release.since(&[(14, 2)]) {
+                CapacityMessage::PreviouslyConsidered
+            } else {
+                CapacityMessage::RequestOverMaximum
+            },
+            skip_zero_uncovered: release.since(&[(16, 0)]),
+            unlimited_amounts: release.since(&[(18, 0)]),
+            hash_ordered_requests: release.since(&[(18, 5), (19, 1)]),
+            numeric_tolerations: release.since(&[(16, 0)]),
+            fungibility_preference: release.since(&[(15, 0)]),
+            node_label_keys: if release.since(&[(17, 6), (18, 2), (19, 0)]) {
+                NodeLabelKeys::Flavor
+            } else {
+                NodeLabelKeys::Group
+            },
+            namespace_mismatch: if release.since(&[(18, 5), (19, 0)]) {
+                "workload namespace doesn't match ClusterQueue selector"
+            } else {
+                "Workload namespace doesn't match ClusterQueue selector"
+            },
         }
     }
 }

@@ -446,6 +446,12 @@ fn validate_device_class_names<'a>(
     }
 }
 
+/// Returns apimachinery's messages for `key` as a label key, as `labels.NewRequirement`
+/// words them in the apimachinery that Kueue `v0.<minor>` vendors: empty when it is valid.
+pub(crate) fn label_key_messages(key: &str, minor: u32) -> Vec<String> {
+    names::label_key_errors(key, ValidationProfile::for_tag(minor, 0).name_messages)
+}
+
 /// Appends the two errors Kueue reports for a mapping name or device class name: not a label
 /// key, with apimachinery's messages joined by `"; "`, and longer than 253 bytes.
 fn validate_label_key(

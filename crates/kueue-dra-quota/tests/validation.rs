@@ -1375,3 +1375,38 @@ fn duplicate_mapping_fixture() {
         "resources.deviceClassMappings[1].deviceClassNames[0]: Invalid value: \"gpus.example.com\": device class already mapped to resource whole-gpus"
     );
 }
+
+#[test]
+fn source_selector_must_compile() {
+    const COUNTER: &str = "resources.deviceClassMappings[0].sources[0].counter";
+    let mut broken_counter = counter("memory", "gpu.nvidia.com");
+    if let Some(source) = &mut broken_counter.counter {
+        source.device_selector = selector("device.driver == ");
+    }
+    let mut broken_capacity = capacity("memory", "gpu.nvidia.com");
+    if let Some(source) = &mut broken_capacity.capacity {
+        source.device_selector = selector("device.vendor == 'nvidia'");
+    }
+    let cases = vec![
+        (
+            "counter selector with a syntax error",
+            vec![sourced(vec![broken_counter])],
+            vec![error(
+                &format!("{COUNTER}.deviceSelector.cel.expression"),
+                "Invalid",
+                "Invalid value: \"device.driver == \": CEL compilation failed: compilation failed: ERROR: <input>:1:18: Syntax error: mismatched input '<EOF>' expecting {'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}\n | device.driver == \n | .................^",
+            )],
+        ),
+        (
+            "capacity selector naming an unknown field",
+            vec![sourced(vec![broken_capacity])],
+            vec![error(
+                "resources.deviceClassMappings[0].sources[0].capacity.deviceSelector.cel.expression",
+                "Invalid",
+                "Invalid value: \"device.vendor == 'nvidia'\": CEL compilation failed: compilation failed: ERROR: <input>:1:7: undefined field 'vendor'\n | device.vendor == 'nvidia'\n | ......^",
+            )],
+        ),
+    ];
+
+    check_cases(both_gates(), cases);
+}

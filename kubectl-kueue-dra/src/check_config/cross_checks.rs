@@ -1,13 +1,17 @@
 //! The checks Kueue never makes: how the Configuration meets the DeviceClasses, queues and
 //! workloads of the cluster.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::PodSpec;
+use k8s_openapi::api::resource::v1::DeviceSelector;
 use kueue_api::config::v1beta2::QuotaCheckStrategy;
 use kueue_api::config::{Configuration, DeviceClassMapping};
-use kueue_dra_cluster::Snapshot;
+use kueue_api::v1beta2::Workload;
+use kueue_dra_cluster::{LoadError, LoadedWorkload, Snapshot};
 use kueue_dra_index::DeviceClassIndex;
+use kueue_dra_quota::dra_cel::{self, Features};
 use kueue_dra_quota::{FeatureGates, Quantity, Release};
 
 use super::findings::{Code, Finding, ObjectReference, Severity, finding};
@@ -60,6 +64,8 @@ pub(crate) fn run(
     findings.extend(implicit_extended_resources(&usage));
     findings.extend(transformations_double_charging(configuration, &extended));
     findings.extend(mapping_name_collisions(configuration, &usage, &extended));
+    findings.extend(selectors_not_compiling(snapshot, context));
+    findings.extend(source_names_unpublished(configuration, snapshot));
     findings.extend(wait_for_pods_ready(configuration, &keys));
     Ok(findings)
 }
@@ -78,15 +84,8 @@ impl Usage {
     fn collect(snapshot: &Snapshot) -> anyhow::Result<Self> {
         let mut usage = Self::default();
         for loaded in &snapshot.workloads {
-            let workload = loaded.workload()?;
-            let namespace = loaded.namespace().to_owned();
-            let reference =
-                ObjectReference::namespaced(&loaded.object.kind, &namespace, &loaded.object.name);
-            let specs = workload
-                .spec
-                .pod_sets
-                .iter()
-                .filter_map(|pod_set| pod_set.template.spec.as_ref());
+            let (namespace, reference, workload) = pod_specs(loaded)?;
+            let specs = template_specs(&workload);
             for spec in specs {
                 usage.add_resources(spec, &reference);
                 usage.add_classes(spec, &namespace, snapshot);
@@ -151,6 +150,27 @@ impl Usage {
             }
         }
     }
+}
+
+/// Returns a workload's namespace, a reference to the object it was read from, and the
+/// Workload itself, decoded when the loader kept it as text.
+pub(super) fn pod_specs(
+    loaded: &LoadedWorkload,
+) -> Result<(String, ObjectReference, Cow<'_, Workload>), LoadError> {
+    let workload = loaded.workload()?;
+    let namespace = loaded.namespace().to_owned();
+    let reference =
+        ObjectReference::namespaced(&loaded.object.kind, &namespace, &loaded.object.name);
+    Ok((namespace, reference, workload))
+}
+
+/// Returns the specs of a Workload's pod templates.
+pub(super) fn template_specs(workload: &Workload) -> impl Iterator<Item = &PodSpec> {
+    workload
+        .spec
+        .pod_sets
+        .iter()
+        .filter_map(|pod_set| pod_set.template.spec.as_ref())
 }
 
 /// The resolution of each extended resource name that a DeviceClass declares: the DeviceClass
@@ -660,4 +680,148 @@ fn wait_for_pods_ready(configuration: &Configuration, keys: &BTreeSet<String>) -
         "set waitForPodsReady in the Kueue Configuration, so such workloads are evicted and \
          requeued after a timeout",
     )]
+}
+
+/// Compiles the CEL selectors of DeviceClasses and ResourceClaimTemplates. From v0.18 Kueue
+/// compiles them when it charges a workload and marks the workload inadmissible when one
+/// does not compile. Earlier releases reject every selector, which this check leaves alone.
+fn selectors_not_compiling(snapshot: &Snapshot, context: &ReleaseContext) -> Vec<Finding> {
+    if matches!(context.release, Release::Tagged { minor, .. } if minor < 18) {
+        return Vec::new();
+    }
+
+    let mut findings = Vec::new();
+    let mut check = |selectors: &[DeviceSelector], owner: ObjectReference, place: String| {
+        for (position, selector) in selectors.iter().enumerate() {
+            let Some(cel) = &selector.cel else {
+                continue;
+            };
+            if let Err(error) = dra_cel::compile(&cel.expression, Features::default()) {
+                findings.push(finding(
+                    Severity::Error,
+                    Code::CelDoesNotCompile,
+                    format!(
+                        "{place} selector {position} `{}` does not compile: {}",
+                        cel.expression, error.detail
+                    ),
+                    vec![owner.clone()],
+                    "correct the CEL expression; Kueue marks workloads that use it inadmissible",
+                ));
+            }
+        }
+    };
+
+    for class in &snapshot.device_classes {
+        let name = class.metadata.name.clone().unwrap_or_default();
+        let selectors = class.spec.selectors.as_deref().unwrap_or_default();
+        check(
+            selectors,
+            device_class_ref(&name),
+            format!("DeviceClass `{name}`"),
+        );
+    }
+    for template in &snapshot.resource_claim_templates {
+        let name = template.metadata.name.clone().unwrap_or_default();
+        let namespace = template.metadata.namespace.clone().unwrap_or_default();
+        let owner = ObjectReference::namespaced("ResourceClaimTemplate", &namespace, &name);
+        let requests = template
+            .spec
+            .spec
+            .devices
+            .as_ref()
+            .and_then(|devices| devices.requests.as_deref())
+            .unwrap_or_default();
+        for request in requests {
+            let Some(exactly) = &request.exactly else {
+                continue;
+            };
+            let selectors = exactly.selectors.as_deref().unwrap_or_default();
+            let place = format!(
+                "ResourceClaimTemplate `{namespace}/{name}` request `{}`",
+                request.name
+            );
+            check(selectors, owner.clone(), place);
+        }
+    }
+    findings
+}
+
+/// Finds counter and capacity sources whose counter or capacity name no ResourceSlice of the
+/// source's driver publishes. Kueue then cannot charge such a request and retries the
+/// workload with `matched devices have no consumesCounters entry for counter "<name>"` or
+/// `matched devices have no capacity dimension "<name>"`.
+fn source_names_unpublished(configuration: &Configuration, snapshot: &Snapshot) -> Vec<Finding> {
+    let sources: Vec<(&str, &str, &str, &str)> = mappings(configuration)
+        .iter()
+        .flat_map(|mapping| {
+            mapping.sources.iter().filter_map(|source| {
+                if let Some(counter) = &source.counter {
+                    Some((
+                        mapping.name.as_str(),
+                        "counter",
+                        counter.name.as_str(),
+                        counter.driver.as_str(),
+                    ))
+                } else {
+                    source.capacity.as_ref().map(|capacity| {
+                        (
+                            mapping.name.as_str(),
+                            "capacity",
+                            capacity.name.as_str(),
+                            capacity.driver.as_str(),
+                        )
+                    })
+                }
+            })
+        })
+        .collect();
+    if sources.is_empty() {
+        return Vec::new();
+    }
+    if snapshot.resource_slices.is_empty() {
+        return vec![not_verifiable(
+            "ResourceSlices",
+            "whether drivers publish the counter and capacity names of the sources",
+        )];
+    }
+
+    sources
+        .into_iter()
+        .filter(|&(_, kind, name, driver)| {
+            let mut devices = snapshot
+                .resource_slices
+                .iter()
+                .filter(|slice| slice.spec.driver == driver)
+                .flat_map(|slice| slice.spec.devices.iter().flatten());
+            let published = if kind == "counter" {
+                devices.any(|device| {
+                    device
+                        .consumes_counters
+                        .iter()
+                        .flatten()
+                        .any(|consumption| consumption.counters.contains_key(name))
+                })
+            } else {
+                devices.any(|device| {
+                    device
+                        .capacity
+                        .as_ref()
+                        .is_some_and(|capacity| capacity.contains_key(name))
+                })
+            };
+            !published
+        })
+        .map(|(mapping, kind, name, driver)| {
+            finding(
+                Severity::Warning,
+                Code::SourceNameUnpublished,
+                format!(
+                    "deviceClassMappings entry `{mapping}` has a {kind} source `{name}` of driver \
+                     `{driver}`, which no device in the ResourceSlices of that driver publishes"
+                ),
+                Vec::new(),
+                "use the counter or capacity name exactly as the driver publishes it",
+            )
+        })
+        .collect()
 }

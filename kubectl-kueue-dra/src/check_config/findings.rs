@@ -43,6 +43,9 @@ pub(crate) struct Finding {
     pub(crate) objects: Vec<ObjectReference>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) fix: Option<String>,
+    /// The kubeconfig context of the MultiKueue worker cluster a finding is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) cluster: Option<String>,
 }
 
 /// An object a finding is about.
@@ -103,6 +106,26 @@ pub(crate) enum Code {
     TransformationDoubleCharge,
     /// A mapping name that workloads also request as an ordinary resource.
     MappingNameCollision,
+    /// A DeviceClass or ResourceClaimTemplate CEL selector that does not compile.
+    CelDoesNotCompile,
+    /// A counter or capacity source whose name no ResourceSlice of its driver publishes.
+    SourceNameUnpublished,
+    /// The apiserver does not serve the `resource.k8s.io` version the Kueue release reads.
+    DraApiNotServed,
+    /// A Kueue DRA feature in use needs a Kubernetes feature gate the cluster does not have.
+    KubernetesFeatureUnavailable,
+    /// Kueue's ConfigMap changed after the manager container started.
+    ConfigMapChangedAfterStart,
+    /// A MultiKueue worker lacks a DeviceClass that pending workloads need.
+    WorkerDeviceClassMissing,
+    /// A MultiKueue worker lacks a ResourceClaimTemplate that pending workloads use.
+    WorkerTemplateMissing,
+    /// A MultiKueue worker's ResourceClaimTemplate requests other devices than the manager's.
+    WorkerTemplateDiffers,
+    /// A MultiKueue worker's `deviceClassMappings` differ from the manager's.
+    WorkerMappingsDiffer,
+    /// No ClusterQueue of a MultiKueue worker covers a DRA quota key the manager covers.
+    WorkerKeyNotCovered,
     /// The input has no objects of a kind a check needs.
     NotVerifiable,
 }
@@ -124,13 +147,23 @@ impl Code {
             Self::WaitForPodsReadyDisabled => "WAIT-FOR-PODS-READY-DISABLED",
             Self::TransformationDoubleCharge => "TRANSFORMATION-DOUBLE-CHARGE",
             Self::MappingNameCollision => "MAPPING-NAME-COLLISION",
+            Self::CelDoesNotCompile => "CEL-DOES-NOT-COMPILE",
+            Self::SourceNameUnpublished => "SOURCE-NAME-UNPUBLISHED",
+            Self::DraApiNotServed => "DRA-API-NOT-SERVED",
+            Self::KubernetesFeatureUnavailable => "KUBERNETES-FEATURE-UNAVAILABLE",
+            Self::ConfigMapChangedAfterStart => "CONFIGMAP-CHANGED-AFTER-START",
+            Self::WorkerDeviceClassMissing => "WORKER-DEVICECLASS-MISSING",
+            Self::WorkerTemplateMissing => "WORKER-TEMPLATE-MISSING",
+            Self::WorkerTemplateDiffers => "WORKER-TEMPLATE-DIFFERS",
+            Self::WorkerMappingsDiffer => "WORKER-MAPPINGS-DIFFER",
+            Self::WorkerKeyNotCovered => "WORKER-KEY-NOT-COVERED",
             Self::NotVerifiable => "NOT-VERIFIABLE",
         }
     }
 
     /// Returns every code, in the order docs list them.
     #[cfg(test)]
-    pub(crate) fn all() -> [Self; 14] {
+    pub(crate) fn all() -> [Self; 24] {
         [
             Self::ConfigurationDecoding,
             Self::FeatureGates,
@@ -144,7 +177,17 @@ impl Code {
             Self::ImplicitExtendedResource,
             Self::TransformationDoubleCharge,
             Self::MappingNameCollision,
+            Self::CelDoesNotCompile,
+            Self::SourceNameUnpublished,
             Self::WaitForPodsReadyDisabled,
+            Self::DraApiNotServed,
+            Self::KubernetesFeatureUnavailable,
+            Self::ConfigMapChangedAfterStart,
+            Self::WorkerDeviceClassMissing,
+            Self::WorkerTemplateMissing,
+            Self::WorkerTemplateDiffers,
+            Self::WorkerMappingsDiffer,
+            Self::WorkerKeyNotCovered,
             Self::NotVerifiable,
         ]
     }
@@ -166,6 +209,7 @@ pub(crate) fn finding(
         message,
         objects,
         fix: Some(fix.to_owned()),
+        cluster: None,
     }
 }
 

@@ -1,13 +1,17 @@
 //! `kubectl kueue-dra check-config`: Kueue's own Configuration checks, and the checks Kueue
 //! never makes against the cluster's DeviceClasses, queues and workloads.
 
+mod cluster_checks;
 mod cross_checks;
-
-use cross_checks::ReleaseContext;
 mod findings;
+mod multikueue;
+
+use cluster_checks::LiveContext;
+use cross_checks::ReleaseContext;
 
 use std::process::ExitCode;
 
+use anstyle::{AnsiColor, Style};
 use kueue_api::config::Configuration;
 use kueue_dra_cluster::Snapshot;
 use kueue_dra_index::DeviceClassIndex;
@@ -15,8 +19,9 @@ use kueue_dra_quota::validation::error_type_name;
 use kueue_dra_quota::{FeatureGates, Release, known_gates};
 use serde::Serialize;
 
-use crate::cli::{CheckConfigArgs, Output};
-use crate::input;
+use crate::cli::{CheckConfigArgs, ClusterArgs, Output};
+use crate::explain::cluster_release;
+use crate::input::{self, NamespaceScope, WorkloadSelectors};
 use crate::output;
 use crate::startup;
 
@@ -39,12 +44,23 @@ struct Report {
 
 /// Loads the input, runs every check and prints the findings.
 pub(crate) fn run(args: &CheckConfigArgs) -> anyhow::Result<ExitCode> {
-    let version = input::kueue_version(&args.kueue_version)?;
-    let snapshot = input::load(&args.files, args.config.as_deref(), "default")?;
+    let flag_version = args
+        .kueue_version
+        .as_deref()
+        .map(input::kueue_version)
+        .transpose()?;
+
+    let (version, findings) = if args.files.is_empty() {
+        check_cluster(args, flag_version)?
+    } else {
+        let snapshot = input::load(&args.files, args.config.as_deref(), "default")?;
+        let version = flag_version.unwrap_or_default();
+        (version, check(&snapshot, version, None)?)
+    };
 
     let report = Report {
         kueue_version: version.to_string(),
-        findings: check(&snapshot, version)?,
+        findings,
     };
     let rendered = match args.output {
         Output::Table => render_table(&report.findings, !args.no_headers),
@@ -64,11 +80,82 @@ pub(crate) fn run(args: &CheckConfigArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs Kueue's own start-up checks first, in Kueue's order, then the cross-checks.
+/// Reads the live cluster, and each `--worker-context`, and checks them. The Configuration is
+/// `--config` if given, or else the cluster's ConfigMap.
+fn check_cluster(
+    args: &CheckConfigArgs,
+    flag_version: Option<Release>,
+) -> anyhow::Result<(Release, Vec<Finding>)> {
+    let read_configuration = args.config.is_none();
+    let kueue_namespace = args.cluster.kueue_namespace.clone();
+    let read_facts = |cluster: kueue_dra_cluster::live::Cluster| async move {
+        Ok(cluster
+            .read_facts(&kueue_namespace, read_configuration)
+            .await?)
+    };
+    let (mut manager, facts) = input::load_cluster_and(
+        &args.cluster,
+        args.config.as_deref(),
+        &NamespaceScope::All,
+        &WorkloadSelectors::default(),
+        read_facts,
+    )?;
+    let version = cluster_release(&mut manager, flag_version)?;
+    let live = LiveContext {
+        context: &manager.context,
+        kueue_namespace: &args.cluster.kueue_namespace,
+        facts: &facts,
+    };
+    let mut findings = check(&manager.snapshot, version, Some(&live))?;
+
+    let default_configuration = Configuration::default();
+    let manager_configuration = manager
+        .snapshot
+        .configuration
+        .as_ref()
+        .map_or(&default_configuration, |loaded| &loaded.configuration);
+    for context in &args.worker_contexts {
+        let worker_args = ClusterArgs {
+            context: Some(context.clone()),
+            ..args.cluster.clone()
+        };
+        // A worker runs its own Kueue with its own ConfigMap, so `--config` is not applied.
+        let mut worker = input::load_cluster(
+            &worker_args,
+            None,
+            &NamespaceScope::All,
+            &WorkloadSelectors::default(),
+        )?;
+        cluster_release(&mut worker, flag_version)?;
+        let worker_configuration = worker
+            .snapshot
+            .configuration
+            .as_ref()
+            .map_or(&default_configuration, |loaded| &loaded.configuration);
+        let compared = multikueue::Worker {
+            context,
+            snapshot: &worker.snapshot,
+            configuration: worker_configuration,
+        };
+        findings.extend(multikueue::compare(
+            &manager.snapshot,
+            manager_configuration,
+            &compared,
+        )?);
+    }
+    Ok((version, findings))
+}
+
+/// Runs Kueue's own start-up checks first, in Kueue's order, then the cross-checks, then the
+/// checks that need the live cluster when it was read.
 ///
 /// Kueue stops at the first start-up check that fails. All three run here, so that one pass
 /// shows every problem; when the feature gates fail, validation uses the release's defaults.
-fn check(snapshot: &Snapshot, release: Release) -> anyhow::Result<Vec<Finding>> {
+fn check(
+    snapshot: &Snapshot,
+    release: Release,
+    live: Option<&LiveContext<'_>>,
+) -> anyhow::Result<Vec<Finding>> {
     let default_configuration = Configuration::default();
     let mut findings = Vec::new();
     let configuration = if let Some(loaded) = &snapshot.configuration {
@@ -82,6 +169,7 @@ fn check(snapshot: &Snapshot, release: Release) -> anyhow::Result<Vec<Finding>> 
                 message: format!("Kueue {release} does not start: {}", failure.message()),
                 objects: Vec::new(),
                 fix: Some(failure.fix().to_owned()),
+                cluster: None,
             }),
         }
         findings.extend(startup_findings(&loaded.configuration, release));
@@ -116,6 +204,9 @@ fn check(snapshot: &Snapshot, release: Release) -> anyhow::Result<Vec<Finding>> 
         &index,
         &context,
     )?);
+    if let Some(live) = live {
+        findings.extend(cluster_checks::run(live, snapshot, configuration, &context));
+    }
     Ok(findings)
 }
 
@@ -149,6 +240,7 @@ fn decoding_findings(unknown_fields: &[String], release: Release) -> Vec<Finding
             ),
             objects: Vec::new(),
             fix: Some("remove the field or correct its name".to_owned()),
+            cluster: None,
         })
         .collect()
 }
@@ -167,6 +259,7 @@ fn startup_findings(configuration: &Configuration, release: Release) -> Vec<Find
                 message: format!("Kueue {release} does not start: {error}"),
                 objects: Vec::new(),
                 fix: Some("use the gate names and values of the Kueue release you run".to_owned()),
+                cluster: None,
             });
             FeatureGates::defaults(release)
         }
@@ -181,15 +274,25 @@ fn startup_findings(configuration: &Configuration, release: Release) -> Vec<Find
         message: error.to_string(),
         objects: Vec::new(),
         fix: None,
+        cluster: None,
     }));
     findings
 }
 
-/// Renders findings grouped by severity, errors first, in kubectl's table style.
+/// Renders findings grouped by severity, errors first, in kubectl's table style. Errors are red
+/// and warnings yellow where colour is on.
 fn render_table(findings: &[Finding], with_headers: bool) -> String {
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by_key(|finding| finding.severity);
 
+    let styles: Vec<Style> = sorted
+        .iter()
+        .map(|finding| match finding.severity {
+            Severity::Error => AnsiColor::Red.on_default(),
+            Severity::Warning => AnsiColor::Yellow.on_default(),
+            Severity::Info => Style::new(),
+        })
+        .collect();
     let rows = sorted
         .into_iter()
         .map(|finding| {
@@ -208,7 +311,8 @@ fn render_table(findings: &[Finding], with_headers: bool) -> String {
         })
         .collect();
     let headers: &[&str] = &["SEVERITY", "CODE", "OBJECTS", "MESSAGE"];
-    output::kubectl_table(with_headers.then_some(headers), rows)
+    let table = output::kubectl_table(with_headers.then_some(headers), rows);
+    output::style_rows(&table, with_headers, &styles)
 }
 
 /// Names an object in the table: `kind/name`, or `kind/namespace/name` when namespaced.

@@ -97,6 +97,20 @@ pub struct FeatureGates {
     /// from v0.14.4, and always before, when Kueue's code did not read the gate
     /// (`pkg/workload/workload.go`, `podSetsCountsAfterReclaim`).
     pub reclaimable_pods: bool,
+    /// `QuotaCheckStrategy` (v0.18.0 and later): the Configuration's
+    /// `resources.quotaCheckStrategy` is read, so `IgnoreUndeclared` can skip resources a
+    /// ClusterQueue does not cover.
+    pub quota_check_strategy: bool,
+    /// `FlavorFungibility`: the ClusterQueue's `flavorFungibility` decides whether the flavor
+    /// assigner tries the next flavor.
+    pub flavor_fungibility: bool,
+    /// `VectorizedResourceRequests` (v0.18.4 and later): request lists are sorted by the
+    /// FNV-1a hash of the resource name, then the name, instead of being Go maps.
+    pub vectorized_resource_requests: bool,
+    /// `FlavorFungibilityImplicitPreferenceDefault` (v0.14.x, v0.15.x and v0.16.4 to
+    /// v0.16.9, off by default): without a declared preference, `whenCanBorrow:
+    /// TryNextFlavor` prefers preemption over borrowing.
+    pub implicit_preference_default: bool,
 }
 
 impl FeatureGates {
@@ -160,6 +174,11 @@ impl FeatureGates {
                 && state.enabled("UnadmittedWorkloadsObservability"),
             admission_gated_by: state.enabled("AdmissionGatedBy"),
             reclaimable_pods: !release.since(&[(14, 4)]) || state.enabled("ReclaimablePods"),
+            quota_check_strategy: state.enabled("QuotaCheckStrategy"),
+            flavor_fungibility: state.enabled("FlavorFungibility"),
+            vectorized_resource_requests: state.enabled("VectorizedResourceRequests"),
+            implicit_preference_default: state
+                .enabled("FlavorFungibilityImplicitPreferenceDefault"),
         }
     }
 

@@ -8,6 +8,7 @@ use kueue_api::config::v1beta2::{DeviceClassCapacitySource, DeviceClassCounterSo
 
 use super::names::{self, LengthUnit};
 use super::{SourceChecks, ValidationProfile, count, too_long};
+use crate::dra_cel;
 use crate::field::{BadValue, FieldError};
 
 /// `resourcev1.DriverNameMaxLength`.
@@ -245,16 +246,23 @@ fn validate_driver_and_selector(
 
 fn validate_selector(selector: &DeviceSelector, source_path: &str, errors: &mut Vec<FieldError>) {
     let expression_path = format!("{source_path}.deviceSelector.cel.expression");
-    let has_expression = selector
+    let expression = selector
         .cel
         .as_ref()
-        .is_some_and(|cel| !cel.expression.is_empty());
-    if !has_expression {
+        .map(|cel| cel.expression.as_str())
+        .filter(|expression| !expression.is_empty());
+    let Some(expression) = expression else {
         errors.push(FieldError::required(expression_path, ""));
+        return;
+    };
+    // Kueue compiles the expression with the DRA environment of `dracel.Features{}`.
+    if let Err(error) = dra_cel::compile(expression, dra_cel::Features::default()) {
+        errors.push(FieldError::invalid(
+            expression_path,
+            BadValue::String(expression.to_owned()),
+            format!("CEL compilation failed: {}", error.detail),
+        ));
     }
-    // TODO: Kueue also compiles the expression with the DRA CEL environment and reports
-    // `Invalid value: "<expression>": CEL compilation failed: <error>` at this path. There
-    // is no CEL compiler here yet, so an expression that does not compile passes.
 }
 
 /// Kueue's `validateQualifiedName` for a capacity name: `<identifier>` or
