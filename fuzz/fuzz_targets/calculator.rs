@@ -37,7 +37,11 @@ fuzz_target!(|data: &[u8]| {
             .with_runtime_classes(&snapshot.runtime_classes)
             .with_release(release);
         for loaded in &snapshot.workloads {
-            let explanation = calculator.explain(&loaded.workload);
+            // The loader decoded every Workload once already, so a second decoding must work.
+            let workload = loaded
+                .workload()
+                .unwrap_or_else(|error| panic!("a loaded Workload does not decode again: {error}"));
+            let explanation = calculator.explain(&workload);
             // `explain -o json` prints every explanation, so each must serialize.
             if let Err(error) = serde_json::to_string(&explanation) {
                 panic!("the explanation does not serialize: {error}");

@@ -50,14 +50,11 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
         let namespace = args.namespace.clone().filter(|_| !args.all_namespaces);
         (snapshot, namespace, flag_version.unwrap_or_default())
     };
-    filters.retain_objects(&mut snapshot);
+    filters.retain_objects(&mut snapshot)?;
     validate::check_configuration(&snapshot, version)?;
-    for loaded in &snapshot.workloads {
-        validate::check(loaded)?;
-    }
 
     let namespace = namespace.as_deref();
-    let mut report = Report::build(&snapshot, version, namespace);
+    let mut report = Report::build(&snapshot, version, namespace)?;
     if let (Some(name), true) = (filters.name(), report.workloads.is_empty()) {
         match namespace {
             Some(namespace) => bail!("workload `{name}` not found in namespace `{namespace}`"),
@@ -85,7 +82,11 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
             .join("\n"),
         ExplainOutput::Table => table::render(&report, !args.no_headers, with_namespace),
         ExplainOutput::Wide => table::render_wide(&report, !args.no_headers, with_namespace),
-        ExplainOutput::Json => output::json(&report)?,
+        // The JSON document of many workloads is written as it is rendered, not held whole.
+        ExplainOutput::Json => {
+            output::write_json(&report)?;
+            String::new()
+        }
         ExplainOutput::Yaml => output::yaml(&report)?,
     };
     crate::write_stdout(rendered.as_bytes())?;

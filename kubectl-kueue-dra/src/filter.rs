@@ -3,7 +3,7 @@
 
 use kube::core::{Selector, SelectorExt as _};
 use kubectl_kueue_dra::cli::{ExplainArgs, Owner, StatusFilter};
-use kueue_dra_cluster::{LoadedWorkload, Snapshot};
+use kueue_dra_cluster::{LoadError, LoadedWorkload, Snapshot};
 use kueue_dra_quota::Status;
 
 use crate::report::{Report, WorkloadReport};
@@ -34,19 +34,31 @@ impl<'a> Filters<'a> {
     }
 
     /// Keeps the workloads that NAME, `--for` and `-l` select. Runs before the workloads are
-    /// explained, on the objects as read.
-    pub(crate) fn retain_objects(&self, snapshot: &mut Snapshot) {
+    /// explained, on the objects as read. Fails when a Workload kept as text cannot be decoded
+    /// to read its owner references.
+    pub(crate) fn retain_objects(&self, snapshot: &mut Snapshot) -> anyhow::Result<()> {
+        let mut error = None;
         snapshot.workloads.retain(|loaded| {
+            if error.is_some() {
+                return false;
+            }
             let name_matches = self
                 .name
-                .is_none_or(|name| loaded.workload.metadata.name.as_deref() == Some(name));
-            let owner_matches = self.owner.is_none_or(|owner| is_owned_by(loaded, owner));
+                .is_none_or(|name| !name.is_empty() && loaded.name() == name);
+            let owner_matches = match self.owner {
+                None => true,
+                Some(owner) => is_owned_by(loaded, owner).unwrap_or_else(|cause| {
+                    error = Some(cause);
+                    false
+                }),
+            };
             let labels_match = self
                 .selector
                 .as_ref()
                 .is_none_or(|selector| selector.matches(&loaded.labels));
             name_matches && owner_matches && labels_match
         });
+        error.map_or(Ok(()), |cause| Err(cause.into()))
     }
 
     /// Keeps the explained workloads that the queue and status filters select.
@@ -78,9 +90,10 @@ impl<'a> Filters<'a> {
 /// kinds and plurals are recognised here. Kueue's pod integration makes the Pods the owners of
 /// a pod group's Workload (`pkg/controller/jobs/pod/pod_controller.go` at v0.19.2), so `--for`
 /// with a `Deployment` or `StatefulSet` may find no Workload.
-fn is_owned_by(loaded: &LoadedWorkload, owner: &Owner) -> bool {
-    let references = loaded.workload.metadata.owner_references.iter().flatten();
-    references.into_iter().any(|reference| {
+fn is_owned_by(loaded: &LoadedWorkload, owner: &Owner) -> Result<bool, LoadError> {
+    let workload = loaded.workload()?;
+    let references = workload.metadata.owner_references.iter().flatten();
+    let is_owner = references.into_iter().any(|reference| {
         let kind = reference.kind.to_lowercase();
         let type_matches = owner.resource == kind || owner.resource == format!("{kind}s");
         let group = reference
@@ -89,7 +102,8 @@ fn is_owned_by(loaded: &LoadedWorkload, owner: &Owner) -> bool {
             .map_or("", |(group, _)| group);
         let group_matches = owner.group.as_deref().is_none_or(|wanted| wanted == group);
         type_matches && group_matches && reference.name == owner.name
-    })
+    });
+    Ok(is_owner)
 }
 
 fn has_status(workload: &WorkloadReport, filter: StatusFilter) -> bool {

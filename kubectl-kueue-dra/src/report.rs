@@ -1,8 +1,9 @@
 //! The `explain` report: one explanation per workload, in the JSON shape scripts rely on.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use kueue_api::config::Configuration;
+use kueue_api::v1beta2::Workload;
 use kueue_dra_cluster::{LoadedWorkload, Snapshot};
 use kueue_dra_index::DeviceClassIndex;
 use kueue_dra_quota::{
@@ -10,6 +11,8 @@ use kueue_dra_quota::{
     without_admission,
 };
 use serde::Serialize;
+
+use crate::validate;
 
 /// The document `explain -o json` prints.
 #[derive(Debug, Serialize)]
@@ -57,8 +60,14 @@ pub(crate) struct Source {
 }
 
 impl Report {
-    /// Explains every workload of `snapshot` in `namespace`, or in every namespace.
-    pub(crate) fn build(snapshot: &Snapshot, release: Release, namespace: Option<&str>) -> Self {
+    /// Checks every workload of `snapshot` and explains those in `namespace`, or in every
+    /// namespace. Fails on the first workload with an invalid quantity or count, in input
+    /// order.
+    pub(crate) fn build(
+        snapshot: &Snapshot,
+        release: Release,
+        namespace: Option<&str>,
+    ) -> anyhow::Result<Self> {
         let default_configuration = Configuration::default();
         let configuration = snapshot
             .configuration
@@ -93,23 +102,32 @@ impl Report {
             settings: &settings,
         };
 
-        let mut workloads: Vec<WorkloadReport> = snapshot
-            .workloads
-            .iter()
-            .filter(|loaded| {
-                namespace.is_none_or(|namespace| {
-                    loaded.workload.metadata.namespace.as_deref() == Some(namespace)
-                })
-            })
-            .map(|loaded| explain(loaded, &calculator, &context, snapshot))
-            .collect();
+        let local_queues = cluster_queues_by_local_queue(snapshot);
+
+        // Each Workload is decoded once here and dropped after its explanation, because the
+        // loader may keep Workloads only as text.
+        let mut workloads = Vec::new();
+        for loaded in &snapshot.workloads {
+            let workload = loaded.workload()?;
+            validate::check(loaded, &workload)?;
+            let selected = namespace.is_none_or(|namespace| loaded.namespace() == namespace);
+            if selected {
+                workloads.push(explain(
+                    loaded,
+                    &workload,
+                    &calculator,
+                    &context,
+                    &local_queues,
+                ));
+            }
+        }
         workloads.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
 
-        Self {
+        Ok(Self {
             kueue_version: release.to_string(),
             workloads,
             dra_resource_names: dra_resource_names(configuration, snapshot),
-        }
+        })
     }
 
     /// Returns whether any workload is inadmissible.
@@ -128,12 +146,12 @@ struct QueueContext<'a> {
 
 fn explain(
     loaded: &LoadedWorkload,
+    workload: &Workload,
     calculator: &Calculator<'_>,
     context: &QueueContext<'_>,
-    snapshot: &Snapshot,
+    local_queues: &LocalQueueTargets<'_>,
 ) -> WorkloadReport {
-    let workload = &loaded.workload;
-    let namespace = workload.metadata.namespace.clone().unwrap_or_default();
+    let namespace = loaded.namespace().to_owned();
     let local_queue = workload.spec.queue_name.clone().unwrap_or_default();
 
     let admitted_to = workload
@@ -142,7 +160,11 @@ fn explain(
         .and_then(|status| status.admission.as_ref())
         .map(|admission| admission.cluster_queue.clone());
     let cluster_queue = admitted_to
-        .or_else(|| cluster_queue_of(snapshot, &namespace, &local_queue))
+        .or_else(|| {
+            local_queues
+                .get(&(namespace.as_str(), local_queue.as_str()))
+                .map(|queue| (*queue).to_owned())
+        })
         .unwrap_or_default();
 
     let mut explanation = calculator.explain(workload);
@@ -167,7 +189,7 @@ fn explain(
 
     WorkloadReport {
         namespace,
-        name: workload.metadata.name.clone().unwrap_or_default(),
+        name: loaded.name().to_owned(),
         source: Source {
             api_version: loaded.source_api_version.clone(),
             kind: loaded.source_kind.clone(),
@@ -181,9 +203,30 @@ fn explain(
     }
 }
 
+/// The ClusterQueue each LocalQueue of the input points at, by namespace and name.
+type LocalQueueTargets<'a> = HashMap<(&'a str, &'a str), &'a str>;
+
+/// Indexes the LocalQueues of `snapshot`; when two have the same namespace and name, the first
+/// one counts.
+fn cluster_queues_by_local_queue(snapshot: &Snapshot) -> LocalQueueTargets<'_> {
+    let mut targets = HashMap::new();
+    for queue in &snapshot.local_queues {
+        let metadata = &queue.metadata;
+        let (Some(namespace), Some(name)) = (&metadata.namespace, &metadata.name) else {
+            continue;
+        };
+        if let Some(cluster_queue) = &queue.spec.cluster_queue {
+            targets
+                .entry((namespace.as_str(), name.as_str()))
+                .or_insert(cluster_queue.as_str());
+        }
+    }
+    targets
+}
+
 /// Compares an admitted workload's record with `recomputed`.
 fn drift_of(
-    workload: &kueue_api::v1beta2::Workload,
+    workload: &Workload,
     recomputed: &Explanation,
     context: &QueueContext<'_>,
     cluster_queue: &str,
@@ -213,18 +256,6 @@ fn drift_notes(recomputed: &Explanation, drift: &[DriftChange]) -> Vec<String> {
             )
         })
         .collect()
-}
-
-/// Returns the ClusterQueue a LocalQueue points at, if the input has that LocalQueue.
-fn cluster_queue_of(snapshot: &Snapshot, namespace: &str, local_queue: &str) -> Option<String> {
-    snapshot
-        .local_queues
-        .iter()
-        .find(|queue| {
-            queue.metadata.namespace.as_deref() == Some(namespace)
-                && queue.metadata.name.as_deref() == Some(local_queue)
-        })
-        .and_then(|queue| queue.spec.cluster_queue.clone())
 }
 
 /// Collects the mapping names and the extended resource names of DeviceClasses.

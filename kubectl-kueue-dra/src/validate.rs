@@ -8,15 +8,16 @@ use std::collections::BTreeMap;
 use anyhow::bail;
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use kueue_api::v1beta2::Workload;
 use kueue_dra_cluster::{LoadedWorkload, Snapshot};
 use kueue_dra_quota::Release;
 use kueue_dra_quota::quantity;
 
 use crate::startup;
 
-/// Checks every quantity and count of a workload, and names the file, document, object and
-/// field of the first invalid one.
-pub(crate) fn check(loaded: &LoadedWorkload) -> anyhow::Result<()> {
+/// Checks every quantity and count of `workload`, read as `loaded`, and names the file,
+/// document, object and field of the first invalid one.
+pub(crate) fn check(loaded: &LoadedWorkload, workload: &Workload) -> anyhow::Result<()> {
     let fail = |field: &str, detail: &str| -> anyhow::Result<()> {
         bail!(
             "{}: {}: field `{field}`: {detail}",
@@ -25,7 +26,7 @@ pub(crate) fn check(loaded: &LoadedWorkload) -> anyhow::Result<()> {
         )
     };
 
-    for (index, pod_set) in loaded.workload.spec.pod_sets.iter().enumerate() {
+    for (index, pod_set) in workload.spec.pod_sets.iter().enumerate() {
         let prefix = pod_spec_path(&loaded.source_kind, index);
         // The loader rejects negative Job parallelism and completions, so a negative count
         // can only come from a Workload's own field.
@@ -43,8 +44,7 @@ pub(crate) fn check(loaded: &LoadedWorkload) -> anyhow::Result<()> {
         }
     }
 
-    let assignments = loaded
-        .workload
+    let assignments = workload
         .status
         .iter()
         .filter_map(|status| status.admission.as_ref())

@@ -4,10 +4,12 @@
 //! check finds something to fix, 2 when the task itself fails. To add a task, add a line to
 //! [`USAGE`] and an arm to the `match` in [`run`].
 
+mod bench;
 mod docs;
 mod fuzz;
 mod generated;
 mod markdown;
+mod snapshot;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,6 +29,13 @@ tasks:
   docs               write the command reference: docs/reference/*.md and docs/man/*.1
                      from kubectl-kueue-dra/src/cli.rs
   docs --check       list reference pages that are stale or missing, and exit 1 if any
+  gen-snapshot --workloads N [--output PATH]
+                     write a cluster snapshot of N Workloads as one `kind: List` JSON file,
+                     by default target/bench/snapshot-N.json
+  bench [--repeats N]
+                     build in release mode, time `explain -A` on snapshots of 10,000 and
+                     100,000 Workloads against serde_json and jq (N runs each, default 3),
+                     and write the figures to docs/BENCHMARKS.md
   fuzz --seconds N [--runs N] [TARGET...]
                      run each fuzz target in fuzz/ (all when none is named) for at most
                      N seconds and N executions, one after the other; needs a nightly
@@ -54,6 +63,8 @@ fn run(args: &[String]) -> Result<ExitCode> {
     match task.as_str() {
         "codegen" => codegen(Mode::from_options(task, options, USAGE)?),
         "docs" => docs(Mode::from_options(task, options, USAGE)?),
+        "gen-snapshot" => gen_snapshot(options),
+        "bench" => bench::run(&repository_root()?, &bench::Options::parse(options, USAGE)?),
         "fuzz" => {
             let options = fuzz::FuzzOptions::parse(options)
                 .map_err(|error| anyhow::anyhow!("{error:#}\n\n{USAGE}"))?;
@@ -96,6 +107,44 @@ fn docs(mode: Mode) -> Result<ExitCode> {
     let root = repository_root()?;
     let files = docs::files().context("failed to render the command reference")?;
     generated::sync(&root, &docs::outputs(&files), mode)
+}
+
+/// Writes a snapshot for `--workloads N` to `--output`, by default under target/bench.
+fn gen_snapshot(options: &[String]) -> Result<ExitCode> {
+    let mut workloads = None;
+    let mut output = None;
+    let mut options = options.iter();
+    while let Some(option) = options.next() {
+        let value = options
+            .next()
+            .with_context(|| format!("missing value after `{option}`\n\n{USAGE}"))?;
+        match option.as_str() {
+            "--workloads" => {
+                let count: usize = value.parse().with_context(|| {
+                    format!("invalid --workloads `{value}`: expected a whole number")
+                })?;
+                workloads = Some(count);
+            }
+            "--output" => output = Some(PathBuf::from(value)),
+            other => bail!("unknown option `{other}` for `gen-snapshot`\n\n{USAGE}"),
+        }
+    }
+    let workloads =
+        workloads.with_context(|| format!("missing --workloads for `gen-snapshot`\n\n{USAGE}"))?;
+    let output = match output {
+        Some(output) => output,
+        None => repository_root()?.join(format!("target/bench/snapshot-{workloads}.json")),
+    };
+
+    let counts = snapshot::write_file(&output, workloads)?;
+    println!(
+        "{}: {} objects, {} Workloads ({} admitted)",
+        output.display(),
+        counts.objects,
+        counts.workloads,
+        counts.admitted
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Returns the workspace root, the parent of this crate's directory.

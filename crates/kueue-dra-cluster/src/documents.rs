@@ -5,6 +5,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::error::LoadError;
 
@@ -131,34 +132,84 @@ fn has_manifest_extension(path: &Path) -> bool {
         .is_some_and(|extension| EXTENSIONS.contains(&extension))
 }
 
-/// Splits the bytes of one file into its documents.
+/// One document of a file.
+#[derive(Debug)]
+pub(crate) enum Document<'a> {
+    /// A parsed tree: a YAML document, or an object given as a value.
+    Tree(Value),
+    /// The text of one JSON value, decoded once its type is known.
+    Json(&'a str),
+}
+
+impl Document<'_> {
+    /// Returns the document as a tree, parsing the text of a JSON document.
+    pub(crate) fn into_tree(self) -> Result<Value, serde_json::Error> {
+        match self {
+            Document::Tree(value) => Ok(value),
+            Document::Json(text) => serde_json::from_str(text),
+        }
+    }
+}
+
+/// Returns the text of one file: its bytes without a UTF-8 byte order mark.
+pub(crate) fn text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
+    let bytes = bytes.strip_prefix(BYTE_ORDER_MARK).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|error| not_text_error(file, &error))
+}
+
+/// Returns the text of one file, taking ownership of its bytes so that no copy is made. A
+/// byte order mark is kept, and [`text_start`] returns where the text after it begins.
+pub(crate) fn into_text(file: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
+    String::from_utf8(bytes).map_err(|error| match text(file, error.as_bytes()) {
+        Err(not_text) => not_text,
+        Ok(_) => not_text_error(file, &error.utf8_error()),
+    })
+}
+
+/// Returns the offset where the text of a file begins, after a byte order mark.
+pub(crate) fn text_start(text: &str) -> usize {
+    if text.as_bytes().starts_with(BYTE_ORDER_MARK) {
+        BYTE_ORDER_MARK.len()
+    } else {
+        0
+    }
+}
+
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
+fn not_text_error(file: &str, error: &std::str::Utf8Error) -> LoadError {
+    LoadError::NotText {
+        path: file.to_owned(),
+        detail: format!("invalid byte at offset {}", error.valid_up_to()),
+    }
+}
+
+/// Splits the text of one file into its documents.
 ///
 /// A file whose first non-blank character is `{` or `[` is read as one or more JSON values,
-/// as `kubectl get -o json` writes them. Anything else is read as YAML, where `---` separates
-/// documents. Empty YAML documents are dropped. More than [`MAX_FILE_BYTES`] bytes are
-/// rejected.
-pub(crate) fn split(file: &str, bytes: &[u8]) -> Result<Vec<Value>, LoadError> {
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+/// as `kubectl get -o json` writes them. Each value is only checked here and kept as text.
+/// Anything else is read as YAML, where `---` separates documents. Empty YAML documents are
+/// dropped. More than [`MAX_FILE_BYTES`] bytes are rejected.
+pub(crate) fn split<'a>(file: &str, text: &'a str) -> Result<Vec<Document<'a>>, LoadError> {
+    if text.len() as u64 > MAX_FILE_BYTES {
         return Err(LoadError::TooLarge {
             path: file.to_owned(),
             limit: MAX_FILE_BYTES,
         });
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|error| LoadError::NotText {
-        path: file.to_owned(),
-        detail: format!("invalid byte at offset {}", error.valid_up_to()),
-    })?;
-
     let looks_like_json = text.trim_start().starts_with(['{', '[']);
     if looks_like_json {
         // Flow-style YAML such as `{kind: Pod}` also starts with a brace, and YAML reads
         // JSON too: the YAML reader gets a second chance before the JSON error is reported.
-        return split_json(file, text)
-            .or_else(|json_error| split_yaml(file, text).map_err(|_| json_error));
+        return split_json(file, text).or_else(|json_error| {
+            split_yaml(file, text)
+                .map(|documents| documents.into_iter().map(Document::Tree).collect())
+                .map_err(|_| json_error)
+        });
     }
 
-    split_yaml(file, text)
+    let documents = split_yaml(file, text)?;
+    Ok(documents.into_iter().map(Document::Tree).collect())
 }
 
 // NOTE: YAML numbers pass through `serde_json::Value`, so an unquoted number beyond the
@@ -221,15 +272,16 @@ pub(crate) fn yaml_error_detail(error: &serde_saphyr::Error) -> String {
     }
 }
 
-fn split_json(file: &str, text: &str) -> Result<Vec<Value>, LoadError> {
+fn split_json<'a>(file: &str, text: &'a str) -> Result<Vec<Document<'a>>, LoadError> {
     let mut documents = Vec::new();
-    for document in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
+    let values = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
+    for document in values {
         let document = document.map_err(|error| LoadError::Syntax {
             path: file.to_owned(),
             format: "JSON",
             detail: error.to_string(),
         })?;
-        documents.push(document);
+        documents.push(Document::Json(document.get()));
     }
     Ok(documents)
 }
@@ -240,28 +292,36 @@ mod tests {
 
     use super::*;
 
+    fn split_trees(file: &str, bytes: &[u8]) -> Result<Vec<Value>, LoadError> {
+        let documents = split(file, text(file, bytes)?)?;
+        Ok(documents
+            .into_iter()
+            .map(|document| document.into_tree().expect("checked JSON"))
+            .collect())
+    }
+
     #[test]
     fn yaml_documents_split_on_separators() {
-        let documents = split("a.yaml", b"a: 1\n---\nb: 2\n---\n").expect("valid YAML");
+        let documents = split_trees("a.yaml", b"a: 1\n---\nb: 2\n---\n").expect("valid YAML");
         assert_eq!(documents.len(), 2);
         assert_eq!(documents[1]["b"], 2);
     }
 
     #[test]
     fn concatenated_json_values_are_separate_documents() {
-        let documents = split("a.json", b"{\"a\": 1}\n{\"b\": 2}").expect("valid JSON");
+        let documents = split_trees("a.json", b"{\"a\": 1}\n{\"b\": 2}").expect("valid JSON");
         assert_eq!(documents.len(), 2);
     }
 
     #[test]
     fn byte_order_mark_is_ignored() {
-        let documents = split("a.yaml", b"\xEF\xBB\xBFkind: Pod\n").expect("valid YAML");
+        let documents = split_trees("a.yaml", b"\xEF\xBB\xBFkind: Pod\n").expect("valid YAML");
         assert_eq!(documents[0]["kind"], "Pod");
     }
 
     #[test]
     fn invalid_utf8_names_the_file() {
-        let error = split("bad.yaml", b"kind: \xFF\n").expect_err("not UTF-8");
+        let error = split_trees("bad.yaml", b"kind: \xFF\n").expect_err("not UTF-8");
         assert_eq!(
             error.to_string(),
             "`bad.yaml` is not UTF-8 text: invalid byte at offset 6"
@@ -282,13 +342,14 @@ mod tests {
 
     #[test]
     fn flow_style_yaml_is_not_json() {
-        let documents = split("a.yaml", b"{kind: Pod, apiVersion: v1}").expect("valid YAML");
+        let documents = split_trees("a.yaml", b"{kind: Pod, apiVersion: v1}").expect("valid YAML");
         assert_eq!(documents[0]["kind"], "Pod");
     }
 
     #[test]
     fn duplicate_key_message_is_one_line() {
-        let error = split("dup.yaml", b"metadata:\n  name: a\n  name: b\n").expect_err("duplicate");
+        let error =
+            split_trees("dup.yaml", b"metadata:\n  name: a\n  name: b\n").expect_err("duplicate");
         assert_eq!(
             error.to_string(),
             "`dup.yaml` is not valid YAML: line 3 column 3: duplicate mapping key: name"
@@ -298,7 +359,7 @@ mod tests {
     #[test]
     fn many_documents_are_read() {
         let text = "kind: Pod\n---\n".repeat(2_000);
-        let documents = split("many.yaml", text.as_bytes()).expect("within the limits");
+        let documents = split_trees("many.yaml", text.as_bytes()).expect("within the limits");
         assert_eq!(documents.len(), 2_000);
     }
 
@@ -337,7 +398,8 @@ mod tests {
     fn alias_events_over_limit_are_rejected() {
         // 101 anchors × 10 aliases × 1,000 events = 1,010,000 replayed events.
         const { assert!(101 * 10 * 1_000 > MAX_YAML_ALIAS_EVENTS) };
-        let error = split("a.yaml", aliased_sequences(101).as_bytes()).expect_err("over limit");
+        let error =
+            split_trees("a.yaml", aliased_sequences(101).as_bytes()).expect_err("over limit");
         assert!(
             error.to_string().contains("alias replay limit exceeded"),
             "{error}"
@@ -354,7 +416,7 @@ mod tests {
                 writeln!(yaml, "b{index}-{copy}: *a{index}").expect("a String accepts writes");
             }
         }
-        let error = split("a.yaml", yaml.as_bytes()).expect_err("over limit");
+        let error = split_trees("a.yaml", yaml.as_bytes()).expect_err("over limit");
         assert!(error.to_string().contains("budget breached"), "{error}");
         assert!(error.to_string().contains("Aliases"), "{error}");
     }
@@ -367,19 +429,20 @@ mod tests {
 
     #[test]
     fn nesting_at_limit_is_read() {
-        split("deep.yaml", nested_yaml(MAX_YAML_DEPTH).as_bytes()).expect("at the depth limit");
+        split_trees("deep.yaml", nested_yaml(MAX_YAML_DEPTH).as_bytes())
+            .expect("at the depth limit");
     }
 
     #[test]
     fn nesting_over_limit_is_rejected() {
-        let error = split("deep.yaml", nested_yaml(MAX_YAML_DEPTH + 1).as_bytes())
+        let error = split_trees("deep.yaml", nested_yaml(MAX_YAML_DEPTH + 1).as_bytes())
             .expect_err("over the depth limit");
         assert!(error.to_string().contains("budget breached"), "{error}");
     }
 
     #[test]
     fn broken_json_names_the_file() {
-        let error = split("bad.json", b"{\"kind\": ").expect_err("truncated JSON");
+        let error = split_trees("bad.json", b"{\"kind\": ").expect_err("truncated JSON");
         assert!(
             error
                 .to_string()

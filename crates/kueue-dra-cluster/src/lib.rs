@@ -29,7 +29,7 @@
 //! loader.add_bytes("job.yaml", yaml.as_bytes()).unwrap();
 //! let snapshot = loader.finish().unwrap();
 //!
-//! let workload = &snapshot.workloads[0].workload;
+//! let workload = snapshot.workloads[0].workload().unwrap();
 //! assert_eq!(workload.metadata.name.as_deref(), Some("job-sample"));
 //! assert_eq!(workload.spec.pod_sets[0].count, 3);
 //! ```
@@ -40,6 +40,7 @@ mod apiserver;
 pub mod controller;
 mod documents;
 mod error;
+mod header;
 #[cfg(feature = "client")]
 pub mod live;
 mod loader;

@@ -1,8 +1,11 @@
 //! Loads objects from files into a [`Snapshot`], the way `kubectl apply -f` would see them.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
+use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{ConfigMap, LimitRange, Pod};
@@ -17,8 +20,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::apiserver;
-use crate::documents::{self, yaml_error_detail};
+use crate::documents::{self, Document, yaml_error_detail};
 use crate::error::LoadError;
+use crate::header::{Header, Items};
 use crate::origin::{ObjectRef, Origin};
 use crate::workloads;
 
@@ -44,7 +48,11 @@ const STDIN: &str = "<stdin>";
 #[derive(Clone, Debug)]
 pub struct LoadedWorkload {
     /// The Workload as read, or as Kueue would create it for a Job or Pod.
-    pub workload: Workload,
+    workload: WorkloadSource,
+    /// The Workload's namespace, with the loader's default applied.
+    namespace: String,
+    /// The Workload's name; empty when it has only `generateName`.
+    name: String,
     /// The apiVersion of the object read.
     pub source_api_version: String,
     /// The kind of the object read: `Workload`, `Job` or `Pod`.
@@ -57,6 +65,75 @@ pub struct LoadedWorkload {
     pub notes: Vec<String>,
     /// The labels of the object read: the Workload's own, or those of the Job or Pod.
     pub labels: BTreeMap<String, String>,
+}
+
+/// The storage of a [`LoadedWorkload`]'s Workload: decoded, or as JSON text.
+#[derive(Clone, Debug)]
+enum WorkloadSource {
+    /// Decoded: a Workload from YAML or from a cluster, or one made from a Job or Pod.
+    Decoded(Box<Workload>),
+    /// The JSON text of a Workload in a file the loader read. The Workload was decoded and
+    /// checked once while loading, then dropped: a decoded Workload takes several times the
+    /// memory of its JSON text, which the loader keeps anyway.
+    Json {
+        file: Arc<String>,
+        range: Range<usize>,
+    },
+}
+
+impl LoadedWorkload {
+    /// Returns the Workload, decoding it again from its JSON text when the loader kept only
+    /// the text. Call it once per use and drop the result: each call on such a Workload
+    /// decodes it anew.
+    ///
+    /// # Errors
+    ///
+    /// None in practice: the text was decoded without error while loading. An error names the
+    /// object and field all the same.
+    pub fn workload(&self) -> Result<Cow<'_, Workload>, LoadError> {
+        let (file, range) = match &self.workload {
+            WorkloadSource::Decoded(workload) => return Ok(Cow::Borrowed(workload)),
+            WorkloadSource::Json { file, range } => (file, range),
+        };
+        let text = &file[range.clone()];
+        let mut workload: Workload = serde_json::from_str(text).map_err(|_| {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            let error = serde_path_to_error::deserialize::<_, Workload>(&mut deserializer)
+                .err()
+                .map(|error| (error.path().to_string(), without_position(error.inner())));
+            let (field, detail) = error.unwrap_or_default();
+            LoadError::Field {
+                origin: self.origin.clone(),
+                object: self.object.to_string(),
+                field,
+                detail,
+            }
+        })?;
+        if workload.metadata.namespace.is_none() {
+            workload.metadata.namespace = Some(self.namespace.clone());
+        }
+        Ok(Cow::Owned(workload))
+    }
+
+    /// Returns the Workload's namespace, with the loader's default applied.
+    #[must_use]
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// Returns the Workload's name; empty when it has only `generateName`.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Returns the Workload when it is kept decoded.
+    fn decoded(&self) -> Option<&Workload> {
+        match &self.workload {
+            WorkloadSource::Decoded(workload) => Some(workload),
+            WorkloadSource::Json { .. } => None,
+        }
+    }
 }
 
 /// The Kueue Configuration read from the input.
@@ -140,6 +217,9 @@ pub struct Loader {
     warnings: Vec<String>,
     /// Notes added to every Workload, such as a kind that could not be read.
     workload_notes: Vec<String>,
+    /// The text of the file being read, while the loader owns it, so that Workloads can be
+    /// kept as JSON text.
+    file_text: Option<Arc<String>>,
 }
 
 impl Loader {
@@ -164,6 +244,7 @@ impl Loader {
             runtime_classes: Collection::default(),
             warnings: Vec::new(),
             workload_notes: Vec::new(),
+            file_text: None,
         }
     }
 
@@ -176,7 +257,7 @@ impl Loader {
         }
         for file in documents::expand(path)? {
             let bytes = documents::read_file(&file)?;
-            self.add_bytes(&file.display().to_string(), &bytes)?;
+            self.add_owned(&file.display().to_string(), bytes)?;
         }
         Ok(())
     }
@@ -184,12 +265,28 @@ impl Loader {
     /// Reads every document from `reader`; `name` stands for it in messages.
     pub fn add_reader(&mut self, name: &str, reader: impl Read) -> Result<(), LoadError> {
         let bytes = read_all(name, reader)?;
-        self.add_bytes(name, &bytes)
+        self.add_owned(name, bytes)
     }
 
     /// Reads every document in `bytes`; `file` names them in messages.
     pub fn add_bytes(&mut self, file: &str, bytes: &[u8]) -> Result<(), LoadError> {
-        for (index, document) in documents::split(file, bytes)?.into_iter().enumerate() {
+        let text = documents::text(file, bytes)?;
+        self.add_text(file, text)
+    }
+
+    /// Reads every document in `bytes` and keeps the text, so that Workloads in JSON are
+    /// kept as text instead of decoded.
+    fn add_owned(&mut self, file: &str, bytes: Vec<u8>) -> Result<(), LoadError> {
+        let text = Arc::new(documents::into_text(file, bytes)?);
+        let start = documents::text_start(&text);
+        self.file_text = Some(Arc::clone(&text));
+        let added = self.add_text(file, &text[start..]);
+        self.file_text = None;
+        added
+    }
+
+    fn add_text(&mut self, file: &str, text: &str) -> Result<(), LoadError> {
+        for (index, document) in documents::split(file, text)?.into_iter().enumerate() {
             let origin = Origin {
                 file: file.to_owned(),
                 document: Some(index + 1),
@@ -203,7 +300,7 @@ impl Loader {
     /// Adds one object, or a `List` of them, given as a JSON value: an object read from a
     /// cluster goes through the same decoding, defaults and checks as one read from a file.
     pub fn add_value(&mut self, origin: Origin, value: Value) -> Result<(), LoadError> {
-        self.add_document(value, origin)
+        self.add_document(Document::Tree(value), origin)
     }
 
     /// Adds a message for the user to the snapshot's warnings, such as a kind that could not
@@ -297,31 +394,68 @@ impl Loader {
         Ok(Some(first))
     }
 
-    fn add_document(&mut self, document: Value, origin: Origin) -> Result<(), LoadError> {
-        let api_version = type_field(&document, "apiVersion", &origin)?;
-        let kind = type_field(&document, "kind", &origin)?;
-
-        if let (true, Some(items)) = (kind.ends_with("List"), document.get("items")) {
-            let Some(items) = items.as_array() else {
-                return Err(LoadError::Field {
-                    object: kind,
-                    field: "items".to_owned(),
-                    detail: "expected a list of objects".to_owned(),
-                    origin,
-                });
-            };
-            return self.add_list_items(items, &api_version, &kind, &origin);
-        }
-
-        let (group, version) = split_api_version(&api_version);
-        let context = Context {
-            object: self.object_ref(&document, &kind, group),
-            generated_name: has_generated_name(&document),
-            origin,
-            api_version: api_version.clone(),
+    fn add_document(&mut self, document: Document<'_>, origin: Origin) -> Result<(), LoadError> {
+        let header = match &document {
+            Document::Tree(value) => Header::of_tree(value),
+            Document::Json(text) => {
+                // Input the header reader does not take, such as a top-level array or a
+                // duplicate field, is read as a tree, which reports it as before.
+                let Some(header) = Header::parse(text) else {
+                    let tree = parse_checked_json(text, &origin)?;
+                    return self.add_document(Document::Tree(tree), origin);
+                };
+                header
+            }
         };
-        let is_configuration = (group, kind.as_str()) == (CONFIG_GROUP, "Configuration")
-            || (group, kind.as_str()) == ("", "ConfigMap");
+        self.add_with_header(document, header, origin)
+    }
+
+    fn add_with_header(
+        &mut self,
+        document: Document<'_>,
+        header: Header<'_>,
+        origin: Origin,
+    ) -> Result<(), LoadError> {
+        let api_version = type_field(header.api_version.as_ref(), "apiVersion", &origin)?;
+        let kind = type_field(header.kind.as_ref(), "kind", &origin)?;
+
+        if kind.ends_with("List") {
+            match document {
+                Document::Tree(Value::Object(mut fields)) if fields.contains_key("items") => {
+                    let Some(Value::Array(items)) = fields.remove("items") else {
+                        return Err(not_a_list(kind, origin));
+                    };
+                    return self.add_list_items(items, &api_version, &kind, &origin);
+                }
+                Document::Json(_) if header.items.is_some() => {
+                    let Some(Items::Array(items)) = header.items else {
+                        return Err(not_a_list(kind, origin));
+                    };
+                    return self.add_json_list_items(&items, &api_version, &kind, &origin);
+                }
+                document => return self.add_object(document, &header, &api_version, &kind, origin),
+            }
+        }
+        self.add_object(document, &header, &api_version, &kind, origin)
+    }
+
+    fn add_object(
+        &mut self,
+        document: Document<'_>,
+        header: &Header<'_>,
+        api_version: &str,
+        kind: &str,
+        origin: Origin,
+    ) -> Result<(), LoadError> {
+        let (group, version) = split_api_version(api_version);
+        let context = Context {
+            object: self.object_ref(header, kind, group),
+            generated_name: header.name.is_none() && header.generate_name.is_some(),
+            origin,
+            api_version: api_version.to_owned(),
+        };
+        let is_configuration =
+            (group, kind) == (CONFIG_GROUP, "Configuration") || (group, kind) == ("", "ConfigMap");
         if self.configuration_only && !is_configuration {
             self.warnings.push(format!(
                 "{}: skipped {}: the --config file is read only for the Kueue Configuration; \
@@ -349,7 +483,7 @@ impl Loader {
     /// tool does not use.
     fn add_kueue_object(
         &mut self,
-        document: Value,
+        document: Document<'_>,
         context: &Context,
         version: &str,
     ) -> Result<bool, LoadError> {
@@ -369,6 +503,10 @@ impl Loader {
 
         match context.object.kind.as_str() {
             "Workload" => {
+                let kept_text = match &document {
+                    Document::Json(text) if !v1beta1 => self.file_range(text),
+                    _ => None,
+                };
                 let workload: Workload = if v1beta1 {
                     context
                         .decode::<v1beta1::Workload>(document, &mut self.warnings)?
@@ -377,7 +515,12 @@ impl Loader {
                     context.decode(document, &mut self.warnings)?
                 };
                 let labels = workload.metadata.labels.clone().unwrap_or_default();
-                self.add_workload(workload, labels, context);
+                match kept_text {
+                    Some((file, range)) => {
+                        self.add_workload_text(&workload, labels, file, range, context);
+                    }
+                    None => self.add_workload(workload, labels, context),
+                }
             }
             "ClusterQueue" => {
                 let queue: ClusterQueue = if v1beta1 {
@@ -434,7 +577,7 @@ impl Loader {
     /// kind this tool does not use.
     fn add_dra_object(
         &mut self,
-        mut document: Value,
+        document: Document<'_>,
         context: &Context,
         version: &str,
     ) -> Result<bool, LoadError> {
@@ -451,9 +594,15 @@ impl Loader {
             return Err(context.unsupported(RESOURCE_VERSIONS));
         }
         // The v1 types accept only their own apiVersion.
-        if version == "v1beta2" {
-            document["apiVersion"] = Value::from("resource.k8s.io/v1");
-        }
+        let document = if version == "v1beta2" {
+            let mut tree = document
+                .into_tree()
+                .map_err(|error| context.field_error("", &without_position(&error)))?;
+            tree["apiVersion"] = Value::from("resource.k8s.io/v1");
+            Document::Tree(tree)
+        } else {
+            document
+        };
 
         match kind {
             "DeviceClass" => {
@@ -503,7 +652,7 @@ impl Loader {
     /// this tool does not use.
     fn add_core_object(
         &mut self,
-        document: Value,
+        document: Document<'_>,
         context: &Context,
         group: &str,
         version: &str,
@@ -564,31 +713,84 @@ impl Loader {
 
     fn add_list_items(
         &mut self,
-        items: &[Value],
+        items: Vec<Value>,
         api_version: &str,
         kind: &str,
         origin: &Origin,
     ) -> Result<(), LoadError> {
-        // A typed list such as `DeviceClassList` may omit the type of its items, as API list
-        // responses do; they then take it from the list.
-        let item_kind = kind.strip_suffix("List").filter(|kind| !kind.is_empty());
-        for (index, item) in items.iter().enumerate() {
-            let mut item = item.clone();
+        let item_kind = list_item_kind(kind);
+        for (index, mut item) in items.into_iter().enumerate() {
             if let (Some(item_kind), Some(fields)) = (item_kind, item.as_object_mut()) {
-                fields
-                    .entry("apiVersion")
-                    .or_insert_with(|| Value::from(api_version));
-                fields
-                    .entry("kind")
-                    .or_insert_with(|| Value::from(item_kind));
+                add_type_defaults(fields, api_version, item_kind);
             }
             let item_origin = Origin {
                 item: Some(index),
                 ..origin.clone()
             };
-            self.add_document(item, item_origin)?;
+            self.add_document(Document::Tree(item), item_origin)?;
         }
         Ok(())
+    }
+
+    /// Adds the items of a JSON `List` one by one, from their text, so that no tree of the
+    /// whole list is built.
+    fn add_json_list_items(
+        &mut self,
+        items: &[&str],
+        api_version: &str,
+        kind: &str,
+        origin: &Origin,
+    ) -> Result<(), LoadError> {
+        let item_kind = list_item_kind(kind);
+        for (index, text) in items.iter().enumerate() {
+            let item_origin = Origin {
+                item: Some(index),
+                ..origin.clone()
+            };
+            let header = Header::parse(text)
+                .filter(|header| header.api_version.is_some() && header.kind.is_some());
+            if let Some(header) = header {
+                self.add_with_header(Document::Json(text), header, item_origin)?;
+                continue;
+            }
+
+            // An item without its type, or one the header reader does not take, is read as
+            // a tree, where the list's type can be filled in.
+            let mut item = parse_checked_json(text, &item_origin)?;
+            if let (Some(item_kind), Some(fields)) = (item_kind, item.as_object_mut()) {
+                add_type_defaults(fields, api_version, item_kind);
+            }
+            self.add_document(Document::Tree(item), item_origin)?;
+        }
+        Ok(())
+    }
+
+    /// Returns the shared text of the file being read and the range of `text` in it, when
+    /// `text` is part of that file.
+    fn file_range(&self, text: &str) -> Option<(Arc<String>, Range<usize>)> {
+        let file = self.file_text.as_ref()?;
+        let start = text.as_ptr().addr().checked_sub(file.as_ptr().addr())?;
+        let end = start + text.len();
+        (end <= file.len()).then(|| (Arc::clone(file), start..end))
+    }
+
+    /// Adds a Workload decoded from `range` of `file`, keeping only that range of text.
+    fn add_workload_text(
+        &mut self,
+        workload: &Workload,
+        labels: BTreeMap<String, String>,
+        file: Arc<String>,
+        range: Range<usize>,
+        context: Context,
+    ) {
+        let namespace = workload
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| context.namespace());
+        let name = workload.metadata.name.clone().unwrap_or_default();
+        let source = WorkloadSource::Json { file, range };
+        self.insert_workload(source, namespace, name, labels, context);
     }
 
     fn add_workload(
@@ -597,11 +799,28 @@ impl Loader {
         labels: BTreeMap<String, String>,
         context: Context,
     ) {
-        if workload.metadata.namespace.is_none() {
-            workload.metadata.namespace = Some(context.namespace());
-        }
+        let namespace = workload
+            .metadata
+            .namespace
+            .get_or_insert_with(|| context.namespace())
+            .clone();
+        let name = workload.metadata.name.clone().unwrap_or_default();
+        let source = WorkloadSource::Decoded(Box::new(workload));
+        self.insert_workload(source, namespace, name, labels, context);
+    }
+
+    fn insert_workload(
+        &mut self,
+        workload: WorkloadSource,
+        namespace: String,
+        name: String,
+        labels: BTreeMap<String, String>,
+        context: Context,
+    ) {
         let loaded = LoadedWorkload {
             workload,
+            namespace,
+            name,
             source_api_version: context.api_version.clone(),
             source_kind: context.object.kind.clone(),
             object: context.object.clone(),
@@ -612,7 +831,11 @@ impl Loader {
         self.workloads.insert(loaded, context, &mut self.warnings);
     }
 
-    fn add_config_map(&mut self, document: Value, context: Context) -> Result<(), LoadError> {
+    fn add_config_map(
+        &mut self,
+        document: Document<'_>,
+        context: Context,
+    ) -> Result<(), LoadError> {
         if context.object.name != KUEUE_CONFIG_MAP {
             self.warnings.push(format!(
                 "{}: skipped {}: only the ConfigMap `{KUEUE_CONFIG_MAP}` is used",
@@ -661,27 +884,31 @@ impl Loader {
             api_version: api_version.clone(),
             ..context
         };
-        let mut configuration = decode_configuration(embedded, &embedded_context, version)
-            .map_err(|error| prefix_field(error, &field))?;
+        let mut configuration =
+            decode_configuration(Document::Tree(embedded), &embedded_context, version)
+                .map_err(|error| prefix_field(error, &field))?;
         configuration.field_prefix = Some(field);
         self.configurations.push(configuration);
         Ok(())
     }
 
-    fn object_ref(&self, document: &Value, kind: &str, group: &str) -> ObjectRef {
-        let metadata = document.get("metadata");
-        let text = |field: &str| {
-            metadata
-                .and_then(|metadata| metadata.get(field))
-                .and_then(Value::as_str)
-                .filter(|value| !value.is_empty())
-                .map(str::to_owned)
-        };
-        let name = text("name")
-            .or_else(|| text("generateName").map(|prefix| prefix.trim_end_matches('-').to_owned()))
+    fn object_ref(&self, header: &Header<'_>, kind: &str, group: &str) -> ObjectRef {
+        let name = header
+            .name
+            .clone()
+            .or_else(|| {
+                header
+                    .generate_name
+                    .as_deref()
+                    .map(|prefix| prefix.trim_end_matches('-').to_owned())
+            })
             .unwrap_or_default();
-        let namespace = is_namespaced(group, kind)
-            .then(|| text("namespace").unwrap_or_else(|| self.default_namespace.clone()));
+        let namespace = is_namespaced(group, kind).then(|| {
+            header
+                .namespace
+                .clone()
+                .unwrap_or_else(|| self.default_namespace.clone())
+        });
         ObjectRef {
             kind: kind.to_owned(),
             namespace,
@@ -697,15 +924,52 @@ const KUEUE_VERSIONS: &str = "`kueue.x-k8s.io/v1beta2` or `kueue.x-k8s.io/v1beta
 const CONFIG_VERSIONS: &str = "`config.kueue.x-k8s.io/v1beta2` or `config.kueue.x-k8s.io/v1beta1`";
 const RESOURCE_VERSIONS: &str = "`resource.k8s.io/v1` or `resource.k8s.io/v1beta2`";
 
-fn has_generated_name(document: &Value) -> bool {
-    let metadata = document.get("metadata");
-    let field = |name: &str| {
-        metadata
-            .and_then(|metadata| metadata.get(name))
-            .and_then(Value::as_str)
-            .is_some_and(|value| !value.is_empty())
-    };
-    !field("name") && field("generateName")
+/// Returns the kind of the items of a typed list such as `DeviceClassList`; `None` for `List`.
+fn list_item_kind(kind: &str) -> Option<&str> {
+    kind.strip_suffix("List").filter(|kind| !kind.is_empty())
+}
+
+/// Fills in the type of an item of a typed list: API list responses leave it out, and the
+/// items take it from the list.
+fn add_type_defaults(
+    fields: &mut serde_json::Map<String, Value>,
+    api_version: &str,
+    item_kind: &str,
+) {
+    fields
+        .entry("apiVersion")
+        .or_insert_with(|| Value::from(api_version));
+    fields
+        .entry("kind")
+        .or_insert_with(|| Value::from(item_kind));
+}
+
+fn not_a_list(kind: String, origin: Origin) -> LoadError {
+    LoadError::Field {
+        object: kind,
+        field: "items".to_owned(),
+        detail: "expected a list of objects".to_owned(),
+        origin,
+    }
+}
+
+/// Parses JSON text that [`documents::split`] already checked into a tree.
+fn parse_checked_json(text: &str, origin: &Origin) -> Result<Value, LoadError> {
+    serde_json::from_str(text).map_err(|error| LoadError::Syntax {
+        path: origin.file.clone(),
+        format: "JSON",
+        detail: error.to_string(),
+    })
+}
+
+/// Returns `serde_json`'s message without the ` at line L column C` it adds when it reads text,
+/// so that a message does not depend on whether the object was read as text or as a tree.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    message
+        .strip_suffix(&position)
+        .map_or_else(|| message.clone(), str::to_owned)
 }
 
 fn read_all(name: &str, reader: impl Read) -> Result<Vec<u8>, LoadError> {
@@ -715,16 +979,23 @@ fn read_all(name: &str, reader: impl Read) -> Result<Vec<u8>, LoadError> {
 /// Decodes a Configuration document of `config.kueue.x-k8s.io/<version>` into the v1beta2
 /// type, keeping the fields that the type does not have.
 fn decode_configuration(
-    document: Value,
+    document: Document<'_>,
     context: &Context,
     version: &str,
 ) -> Result<LoadedConfiguration, LoadError> {
     let mut unknown_fields = Vec::new();
+    let document = document
+        .into_tree()
+        .map_err(|error| context.field_error("", &without_position(&error)))?;
     let raw_document = document.clone();
     let configuration = match version {
-        "v1beta2" => context.decode_lenient::<Configuration>(document, &mut unknown_fields)?,
+        "v1beta2" => context
+            .decode_lenient::<Configuration>(Document::Tree(document), &mut unknown_fields)?,
         "v1beta1" => context
-            .decode_lenient::<config::v1beta1::Configuration>(document, &mut unknown_fields)?
+            .decode_lenient::<config::v1beta1::Configuration>(
+                Document::Tree(document),
+                &mut unknown_fields,
+            )?
             .into(),
         _ => return Err(context.unsupported(CONFIG_VERSIONS)),
     };
@@ -756,16 +1027,15 @@ fn split_api_version(api_version: &str) -> (&str, &str) {
     api_version.split_once('/').unwrap_or(("", api_version))
 }
 
-fn type_field(document: &Value, field: &'static str, origin: &Origin) -> Result<String, LoadError> {
-    document
-        .get(field)
-        .and_then(Value::as_str)
-        .filter(|value| !value.is_empty())
-        .map(str::to_owned)
-        .ok_or_else(|| LoadError::MissingTypeMeta {
-            origin: origin.clone(),
-            field,
-        })
+fn type_field(
+    value: Option<&String>,
+    field: &'static str,
+    origin: &Origin,
+) -> Result<String, LoadError> {
+    value.cloned().ok_or_else(|| LoadError::MissingTypeMeta {
+        origin: origin.clone(),
+        field,
+    })
 }
 
 /// Rewrites a path from `serde_ignored`, such as `resources.?.deviceClassMappings.?.0.sources`,
@@ -815,8 +1085,11 @@ fn management_notes(loaded: &LoadedWorkload, configuration: &Configuration) -> V
     };
     let object = &loaded.object;
 
+    let Some(workload) = loaded.decoded() else {
+        return Vec::new();
+    };
     let mut notes = Vec::new();
-    if loaded.workload.spec.queue_name.is_none() && !configuration.manage_jobs_without_queue_name {
+    if workload.spec.queue_name.is_none() && !configuration.manage_jobs_without_queue_name {
         notes.push(format!(
             "Kueue would not manage {object} as it stands: it has no `{}` label",
             workloads::QUEUE_NAME_LABEL
@@ -859,7 +1132,7 @@ impl Context {
     /// newer cluster's status fields are no concern of this tool.
     fn decode<T: DeserializeOwned>(
         &self,
-        document: Value,
+        document: Document<'_>,
         warnings: &mut Vec<String>,
     ) -> Result<T, LoadError> {
         let mut unknown_fields = Vec::new();
@@ -880,15 +1153,35 @@ impl Context {
     /// on them.
     fn decode_lenient<T: DeserializeOwned>(
         &self,
-        document: Value,
+        document: Document<'_>,
         unknown_fields: &mut Vec<String>,
     ) -> Result<T, LoadError> {
         let mut record =
             |path: serde_ignored::Path<'_>| unknown_fields.push(field_path(&path.to_string()));
-        let ignored = serde_ignored::Deserializer::new(document, &mut record);
-        serde_path_to_error::deserialize(ignored).map_err(|error| {
-            let field = error.path().to_string();
-            self.field_error(&field, &error.into_inner().to_string())
+        let text = match document {
+            Document::Tree(value) => {
+                let ignored = serde_ignored::Deserializer::new(value, &mut record);
+                return serde_path_to_error::deserialize(ignored).map_err(|error| {
+                    let field = error.path().to_string();
+                    self.field_error(&field, &without_position(error.inner()))
+                });
+            }
+            Document::Json(text) => text,
+        };
+
+        // Tracking the path of every field costs an allocation per field, so text is decoded
+        // without it first and decoded again with it only to name the field of an error.
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let decoded = T::deserialize(serde_ignored::Deserializer::new(
+            &mut deserializer,
+            &mut record,
+        ));
+        decoded.or_else(|_| {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+                let field = error.path().to_string();
+                self.field_error(&field, &without_position(error.inner()))
+            })
         })
     }
 

@@ -35,8 +35,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let calculator = Calculator::new(&configuration, &index, &snapshot.resource_claim_templates);
 
     for loaded in &snapshot.workloads {
-        let explanation = calculator.explain(&loaded.workload);
-        let name = loaded.workload.metadata.name.as_deref().unwrap_or_default();
+        let workload = loaded.workload()?;
+        let explanation = calculator.explain(&workload);
+        let name = loaded.name();
         if explanation.message.is_empty() {
             println!("{name}: {:?}", explanation.status);
         } else {

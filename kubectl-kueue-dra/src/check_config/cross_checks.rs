@@ -1,13 +1,15 @@
 //! The checks Kueue never makes: how the Configuration meets the DeviceClasses, queues and
 //! workloads of the cluster.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::api::resource::v1::DeviceSelector;
 use kueue_api::config::v1beta2::QuotaCheckStrategy;
 use kueue_api::config::{Configuration, DeviceClassMapping};
-use kueue_dra_cluster::{LoadedWorkload, Snapshot};
+use kueue_api::v1beta2::Workload;
+use kueue_dra_cluster::{LoadError, LoadedWorkload, Snapshot};
 use kueue_dra_index::DeviceClassIndex;
 use kueue_dra_quota::dra_cel::{self, Features};
 use kueue_dra_quota::{FeatureGates, Quantity, Release};
@@ -32,9 +34,9 @@ pub(crate) fn run(
     configuration: &Configuration,
     index: &DeviceClassIndex,
     context: &ReleaseContext,
-) -> Vec<Finding> {
+) -> anyhow::Result<Vec<Finding>> {
     if !context.gates.dra_integration {
-        return vec![finding(
+        return Ok(vec![finding(
             Severity::Info,
             Code::NotVerifiable,
             format!(
@@ -44,10 +46,10 @@ pub(crate) fn run(
             ),
             Vec::new(),
             "turn on the DRA feature gate of this release if DRA quota is intended",
-        )];
+        )]);
     }
 
-    let usage = Usage::collect(snapshot);
+    let usage = Usage::collect(snapshot)?;
     let extended = ExtendedResources::resolve(snapshot, index, context);
     let keys = dra_keys(configuration, &extended);
 
@@ -65,7 +67,7 @@ pub(crate) fn run(
     findings.extend(selectors_not_compiling(snapshot, context));
     findings.extend(source_names_unpublished(configuration, snapshot));
     findings.extend(wait_for_pods_ready(configuration, &keys));
-    findings
+    Ok(findings)
 }
 
 /// The DeviceClasses that the input's workloads use through templates, and the resource names
@@ -79,16 +81,17 @@ struct Usage {
 }
 
 impl Usage {
-    fn collect(snapshot: &Snapshot) -> Self {
+    fn collect(snapshot: &Snapshot) -> anyhow::Result<Self> {
         let mut usage = Self::default();
         for loaded in &snapshot.workloads {
-            let (namespace, reference, specs) = pod_specs(loaded);
+            let (namespace, reference, workload) = pod_specs(loaded)?;
+            let specs = template_specs(&workload);
             for spec in specs {
                 usage.add_resources(spec, &reference);
                 usage.add_classes(spec, &namespace, snapshot);
             }
         }
-        usage
+        Ok(usage)
     }
 
     fn add_resources(&mut self, spec: &PodSpec, workload: &ObjectReference) {
@@ -149,20 +152,25 @@ impl Usage {
     }
 }
 
-/// Returns a workload's namespace, a reference to the object it was read from, and the specs
-/// of its pod templates.
-pub(super) fn pod_specs(loaded: &LoadedWorkload) -> (String, ObjectReference, Vec<&PodSpec>) {
-    let workload = &loaded.workload;
-    let namespace = workload.metadata.namespace.clone().unwrap_or_default();
+/// Returns a workload's namespace, a reference to the object it was read from, and the
+/// Workload itself, decoded when the loader kept it as text.
+pub(super) fn pod_specs(
+    loaded: &LoadedWorkload,
+) -> Result<(String, ObjectReference, Cow<'_, Workload>), LoadError> {
+    let workload = loaded.workload()?;
+    let namespace = loaded.namespace().to_owned();
     let reference =
         ObjectReference::namespaced(&loaded.object.kind, &namespace, &loaded.object.name);
-    let specs = workload
+    Ok((namespace, reference, workload))
+}
+
+/// Returns the specs of a Workload's pod templates.
+pub(super) fn template_specs(workload: &Workload) -> impl Iterator<Item = &PodSpec> {
+    workload
         .spec
         .pod_sets
         .iter()
         .filter_map(|pod_set| pod_set.template.spec.as_ref())
-        .collect();
-    (namespace, reference, specs)
 }
 
 /// The resolution of each extended resource name that a DeviceClass declares: the DeviceClass

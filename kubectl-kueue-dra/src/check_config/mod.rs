@@ -55,7 +55,7 @@ pub(crate) fn run(args: &CheckConfigArgs) -> anyhow::Result<ExitCode> {
     } else {
         let snapshot = input::load(&args.files, args.config.as_deref(), "default")?;
         let version = flag_version.unwrap_or_default();
-        (version, check(&snapshot, version, None))
+        (version, check(&snapshot, version, None)?)
     };
 
     let report = Report {
@@ -106,7 +106,7 @@ fn check_cluster(
         kueue_namespace: &args.cluster.kueue_namespace,
         facts: &facts,
     };
-    let mut findings = check(&manager.snapshot, version, Some(&live));
+    let mut findings = check(&manager.snapshot, version, Some(&live))?;
 
     let default_configuration = Configuration::default();
     let manager_configuration = manager
@@ -141,7 +141,7 @@ fn check_cluster(
             &manager.snapshot,
             manager_configuration,
             &compared,
-        ));
+        )?);
     }
     Ok((version, findings))
 }
@@ -151,7 +151,11 @@ fn check_cluster(
 ///
 /// Kueue stops at the first start-up check that fails. All three run here, so that one pass
 /// shows every problem; when the feature gates fail, validation uses the release's defaults.
-fn check(snapshot: &Snapshot, release: Release, live: Option<&LiveContext<'_>>) -> Vec<Finding> {
+fn check(
+    snapshot: &Snapshot,
+    release: Release,
+    live: Option<&LiveContext<'_>>,
+) -> anyhow::Result<Vec<Finding>> {
     let default_configuration = Configuration::default();
     let mut findings = Vec::new();
     let configuration = if let Some(loaded) = &snapshot.configuration {
@@ -194,11 +198,16 @@ fn check(snapshot: &Snapshot, release: Release, live: Option<&LiveContext<'_>>) 
             .unwrap_or_else(|_| FeatureGates::defaults(release)),
         quota_check_strategy: quota_check_strategy_gate(release, configuration),
     };
-    findings.extend(cross_checks::run(snapshot, configuration, &index, &context));
+    findings.extend(cross_checks::run(
+        snapshot,
+        configuration,
+        &index,
+        &context,
+    )?);
     if let Some(live) = live {
         findings.extend(cluster_checks::run(live, snapshot, configuration, &context));
     }
-    findings
+    Ok(findings)
 }
 
 /// Returns whether the `QuotaCheckStrategy` gate is on: the Configuration's value, or the

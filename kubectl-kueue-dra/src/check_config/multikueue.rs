@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::resource::v1::ResourceClaimTemplate;
 use kueue_api::config::{Configuration, DeviceClassMapping};
-use kueue_dra_cluster::Snapshot;
+use kueue_api::v1beta2::Workload;
+use kueue_dra_cluster::{LoadError, Snapshot};
 
-use super::cross_checks::pod_specs;
+use super::cross_checks::{pod_specs, template_specs};
 use super::findings::{Code, Finding, ObjectReference, Severity, finding};
 
 /// A worker cluster as read through its kubeconfig context.
@@ -33,8 +34,8 @@ pub(crate) fn compare(
     manager: &Snapshot,
     manager_configuration: &Configuration,
     worker: &Worker<'_>,
-) -> Vec<Finding> {
-    let needs = Needs::collect(manager);
+) -> Result<Vec<Finding>, LoadError> {
+    let needs = Needs::collect(manager)?;
 
     let mut findings = Vec::new();
     findings.extend(missing_classes(&needs, worker));
@@ -44,11 +45,11 @@ pub(crate) fn compare(
     for finding in &mut findings {
         finding.cluster = Some(worker.context.to_owned());
     }
-    findings
+    Ok(findings)
 }
 
 impl Needs {
-    fn collect(manager: &Snapshot) -> Self {
+    fn collect(manager: &Snapshot) -> Result<Self, LoadError> {
         let extended: BTreeMap<&str, &str> = manager
             .device_classes
             .iter()
@@ -59,9 +60,12 @@ impl Needs {
             .collect();
 
         let mut needs = Self::default();
-        for loaded in manager.workloads.iter().filter(|loaded| is_pending(loaded)) {
-            let (namespace, reference, specs) = pod_specs(loaded);
-            for spec in specs {
+        for loaded in &manager.workloads {
+            let (namespace, reference, workload) = pod_specs(loaded)?;
+            if !is_pending(&workload) {
+                continue;
+            }
+            for spec in template_specs(&workload) {
                 let template_names = spec
                     .resource_claims
                     .iter()
@@ -108,13 +112,13 @@ impl Needs {
                 }
             }
         }
-        needs
+        Ok(needs)
     }
 }
 
 /// Returns whether a Workload still waits for quota: not admitted and not finished.
-fn is_pending(loaded: &kueue_dra_cluster::LoadedWorkload) -> bool {
-    let Some(status) = &loaded.workload.status else {
+fn is_pending(workload: &Workload) -> bool {
+    let Some(status) = &workload.status else {
         return true;
     };
     let finished = status

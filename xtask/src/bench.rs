@@ -1,0 +1,467 @@
+//! `cargo xtask bench`: times `explain -A` on generated cluster snapshots against the floor
+//! (`serde_json` reading the same file) and a peer (a jq program), and writes the figures to
+//! docs/BENCHMARKS.md.
+//!
+//! Wall time is measured around each child process. Peak RSS is the child's maximum resident
+//! set size as `/usr/bin/time -f %M` reports it, in KiB.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::snapshot;
+
+/// The page the figures go to, relative to the repository root.
+const BENCHMARKS_PAGE: &str = "docs/BENCHMARKS.md";
+/// The markers around the part of [`BENCHMARKS_PAGE`] that each run replaces; the text
+/// outside them is written by hand.
+const START_MARKER: &str = "<!-- cargo xtask bench: start -->";
+const END_MARKER: &str = "<!-- cargo xtask bench: end -->";
+
+/// The Workload counts of the two snapshots whose ratio shows whether the cost is linear.
+const SMALL: usize = 10_000;
+const LARGE: usize = 100_000;
+
+/// The peer: sums the quantities that `status.admission` records per resource over every
+/// admitted Workload. It reads Kubernetes quantities with the suffixes the snapshot uses.
+const JQ_PROGRAM: &str = r#"
+def quantity:
+  if endswith("m") then (.[:-1] | tonumber) / 1000
+  elif endswith("Ki") then (.[:-2] | tonumber) * 1024
+  elif endswith("Mi") then (.[:-2] | tonumber) * 1048576
+  elif endswith("Gi") then (.[:-2] | tonumber) * 1073741824
+  elif endswith("Ti") then (.[:-2] | tonumber) * 1099511627776
+  else tonumber end;
+[.items[]
+ | select(.kind == "Workload")
+ | .status.admission.podSetAssignments[]?
+ | .resourceUsage // {}
+ | to_entries[]]
+| group_by(.key)
+| map({key: .[0].key, value: (map(.value | quantity) | add)})
+| from_entries
+"#;
+
+/// The options of `cargo xtask bench`.
+#[derive(Debug)]
+pub(crate) struct Options {
+    /// Runs of each command; the median is reported.
+    pub(crate) repeats: usize,
+}
+
+impl Options {
+    /// Parses the options after the task name: none, or `--repeats N`.
+    pub(crate) fn parse(options: &[String], usage: &str) -> Result<Self> {
+        match options {
+            [] => Ok(Self { repeats: 3 }),
+            [flag, count] if flag == "--repeats" => {
+                let repeats: usize =
+                    count
+                        .parse()
+                        .ok()
+                        .filter(|count| *count > 0)
+                        .with_context(|| {
+                            format!("invalid --repeats `{count}`: expected a whole number above 0")
+                        })?;
+                Ok(Self { repeats })
+            }
+            _ => bail!(
+                "invalid options for `bench`: `{}`: expected none or `--repeats N`\n\n{usage}",
+                options.join(" ")
+            ),
+        }
+    }
+}
+
+/// A generated snapshot file.
+struct SnapshotFile {
+    path: PathBuf,
+    counts: snapshot::Counts,
+    bytes: u64,
+}
+
+/// One command measured on one snapshot.
+struct Measurement {
+    label: String,
+    workloads: usize,
+    command: String,
+    /// The wall time of each run, sorted.
+    times: Vec<Duration>,
+    /// The peak RSS of each run in KiB, sorted.
+    peaks: Vec<u64>,
+}
+
+impl Measurement {
+    fn median_time(&self) -> Duration {
+        self.times[self.times.len() / 2]
+    }
+
+    fn median_peak(&self) -> u64 {
+        self.peaks[self.peaks.len() / 2]
+    }
+}
+
+/// Builds the programs, generates the snapshots, measures every command and writes
+/// [`BENCHMARKS_PAGE`].
+pub(crate) fn run(root: &Path, options: &Options) -> Result<ExitCode> {
+    let release = root.join("target/release");
+    cargo(
+        root,
+        &["build", "--release", "--package", "kubectl-kueue-dra"],
+    )?;
+    cargo(
+        root,
+        &[
+            "build",
+            "--release",
+            "--package",
+            "xtask",
+            "--bin",
+            "json-floor",
+        ],
+    )?;
+    let plugin = release.join("kubectl-kueue_dra");
+    let floor = release.join("json-floor");
+
+    let mut snapshots = Vec::new();
+    for workloads in [SMALL, LARGE] {
+        let path = root.join(format!("target/bench/snapshot-{workloads}.json"));
+        eprintln!("bench: writing {}", path.display());
+        let counts = snapshot::write_file(&path, workloads)?;
+        let bytes = fs::metadata(&path)
+            .with_context(|| format!("failed to read the size of `{}`", path.display()))?
+            .len();
+        snapshots.push(SnapshotFile {
+            path,
+            counts,
+            bytes,
+        });
+    }
+
+    let mut measurements = Vec::new();
+    for snapshot in &snapshots {
+        let workloads = snapshot.counts.workloads;
+        let file = snapshot
+            .path
+            .to_str()
+            .context("the snapshot path is not UTF-8")?;
+        let commands: [(&str, &Path, Vec<&str>); 4] = [
+            (
+                "explain",
+                &plugin,
+                vec!["explain", "-A", "-f", file, "-o", "json"],
+            ),
+            ("floor: Value", &floor, vec!["value", file]),
+            ("floor: IgnoredAny", &floor, vec!["ignored", file]),
+            ("peer: jq", Path::new("jq"), vec![JQ_PROGRAM, file]),
+        ];
+        for (label, program, args) in commands {
+            let measurement = measure(label, workloads, program, &args, options.repeats)?;
+            eprintln!(
+                "bench: {label} at {workloads} Workloads: {:.2} s, {} MiB",
+                measurement.median_time().as_secs_f64(),
+                measurement.median_peak() / 1024
+            );
+            measurements.push(measurement);
+        }
+    }
+
+    let section = render(&snapshots, &measurements, options.repeats)?;
+    let page = root.join(BENCHMARKS_PAGE);
+    let existing = fs::read_to_string(&page).unwrap_or_default();
+    fs::write(&page, replace_section(&existing, &section))
+        .with_context(|| format!("failed to write `{}`", page.display()))?;
+    eprintln!("bench: wrote {BENCHMARKS_PAGE}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(&cargo)
+        .args(args)
+        .current_dir(root)
+        .status()
+        .with_context(|| format!("failed to run `cargo {}`", args.join(" ")))?;
+    if !status.success() {
+        bail!("`cargo {}` failed: {status}", args.join(" "));
+    }
+    Ok(())
+}
+
+/// Runs `program` `repeats` times under `/usr/bin/time`, with its output discarded.
+fn measure(
+    label: &str,
+    workloads: usize,
+    program: &Path,
+    args: &[&str],
+    repeats: usize,
+) -> Result<Measurement> {
+    let rss_file = tempfile_path(label);
+    let mut times = Vec::with_capacity(repeats);
+    let mut peaks = Vec::with_capacity(repeats);
+    for _ in 0..repeats {
+        let started = Instant::now();
+        let output = Command::new("/usr/bin/time")
+            .arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(&rss_file)
+            .arg(program)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .context("failed to run /usr/bin/time")?;
+        let elapsed = started.elapsed();
+        if !output.status.success() {
+            bail!(
+                "`{}` failed with {}: {}",
+                program.display(),
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        let report = fs::read_to_string(&rss_file)
+            .with_context(|| format!("failed to read `{}`", rss_file.display()))?;
+        let peak: u64 = report
+            .trim()
+            .parse()
+            .with_context(|| format!("invalid peak RSS `{}` from /usr/bin/time", report.trim()))?;
+        times.push(elapsed);
+        peaks.push(peak);
+    }
+    let _ = fs::remove_file(&rss_file);
+    times.sort();
+    peaks.sort_unstable();
+
+    let shown_args: Vec<&str> = args
+        .iter()
+        .map(|arg| if *arg == JQ_PROGRAM { "PROGRAM" } else { *arg })
+        .collect();
+    Ok(Measurement {
+        label: label.to_owned(),
+        workloads,
+        command: format!("{} {}", program.display(), shown_args.join(" ")),
+        times,
+        peaks,
+    })
+}
+
+fn tempfile_path(label: &str) -> PathBuf {
+    let name: String = label
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    std::env::temp_dir().join(format!("xtask-bench-{}-{name}.rss", std::process::id()))
+}
+
+fn find<'a>(measurements: &'a [Measurement], label: &str, workloads: usize) -> &'a Measurement {
+    measurements
+        .iter()
+        .find(|measurement| measurement.label == label && measurement.workloads == workloads)
+        .unwrap_or_else(|| panic!("{label} at {workloads} Workloads was measured"))
+}
+
+fn render(
+    snapshots: &[SnapshotFile],
+    measurements: &[Measurement],
+    repeats: usize,
+) -> Result<String> {
+    let mut text = String::new();
+    writeln!(text, "{START_MARKER}")?;
+    writeln!(text, "### Machine\n")?;
+    for line in machine_description() {
+        writeln!(text, "- {line}")?;
+    }
+
+    writeln!(text, "\n### Snapshots\n")?;
+    writeln!(text, "| file | Workloads | admitted | objects | size |")?;
+    writeln!(text, "|---|---:|---:|---:|---:|")?;
+    for snapshot in snapshots {
+        let counts = &snapshot.counts;
+        writeln!(
+            text,
+            "| `{}` | {} | {} | {} | {:.1} MB |",
+            snapshot
+                .path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .unwrap_or_default(),
+            counts.workloads,
+            counts.admitted,
+            counts.objects,
+            as_float(snapshot.bytes) / 1e6
+        )?;
+    }
+
+    writeln!(
+        text,
+        "\n### Figures\n\nMedian of {repeats} runs each; min and max of the wall time in brackets.\n"
+    )?;
+    writeln!(
+        text,
+        "| command | Workloads | wall time (s) | peak RSS (MiB) | peak RSS / file size |"
+    )?;
+    writeln!(text, "|---|---:|---:|---:|---:|")?;
+    for measurement in measurements {
+        let bytes = snapshots
+            .iter()
+            .find(|snapshot| snapshot.counts.workloads == measurement.workloads)
+            .map_or(1, |snapshot| snapshot.bytes);
+        writeln!(
+            text,
+            "| {} | {} | {:.2} ({:.2}–{:.2}) | {} | {:.2} |",
+            measurement.label,
+            measurement.workloads,
+            measurement.median_time().as_secs_f64(),
+            measurement.times[0].as_secs_f64(),
+            measurement.times[measurement.times.len() - 1].as_secs_f64(),
+            measurement.median_peak() / 1024,
+            as_float(measurement.median_peak() * 1024) / as_float(bytes)
+        )?;
+    }
+
+    let seconds = |label: &str, workloads: usize| {
+        find(measurements, label, workloads)
+            .median_time()
+            .as_secs_f64()
+    };
+    let large_bytes = snapshots.last().map_or(1, |snapshot| snapshot.bytes);
+    let ratios = [
+        (
+            "explain / floor (Value) at 100k",
+            seconds("explain", LARGE) / seconds("floor: Value", LARGE),
+            "≤ 1.3",
+        ),
+        (
+            "explain / floor (IgnoredAny) at 100k",
+            seconds("explain", LARGE) / seconds("floor: IgnoredAny", LARGE),
+            "none",
+        ),
+        (
+            "explain / jq at 100k",
+            seconds("explain", LARGE) / seconds("peer: jq", LARGE),
+            "< 1",
+        ),
+        (
+            "explain 100k / explain 10k",
+            seconds("explain", LARGE) / seconds("explain", SMALL),
+            "≤ 11",
+        ),
+        (
+            "explain peak RSS / file size at 100k",
+            as_float(find(measurements, "explain", LARGE).median_peak() * 1024)
+                / as_float(large_bytes),
+            "≤ 2",
+        ),
+    ];
+    writeln!(text, "\n### Ratios\n")?;
+    writeln!(text, "| ratio | value | target |")?;
+    writeln!(text, "|---|---:|---|")?;
+    for (name, value, target) in ratios {
+        writeln!(text, "| {name} | {value:.2} | {target} |")?;
+    }
+
+    writeln!(text, "\n### Commands\n")?;
+    writeln!(text, "```sh")?;
+    for measurement in measurements {
+        writeln!(text, "{}", measurement.command)?;
+    }
+    writeln!(text, "```\n\nThe jq `PROGRAM`:\n\n```jq{JQ_PROGRAM}```")?;
+    writeln!(text, "{END_MARKER}")?;
+    Ok(text)
+}
+
+/// Converts a byte count for a ratio or a figure in MB.
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "byte counts of files and processes stay far below 2^52"
+)]
+fn as_float(count: u64) -> f64 {
+    count as f64
+}
+
+/// Returns the CPU model, core count, memory, kernel and compiler, each as one line.
+fn machine_description() -> Vec<String> {
+    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|line| line.strip_prefix("model name"))
+        .map_or_else(
+            || "unknown CPU".to_owned(),
+            |rest| rest.trim_start_matches([' ', '\t', ':']).to_owned(),
+        );
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
+    let meminfo = fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory = meminfo
+        .lines()
+        .find_map(|line| line.strip_prefix("MemTotal:"))
+        .map_or_else(|| "unknown".to_owned(), |rest| rest.trim().to_owned());
+    let command_output = |program: &str, args: &[&str]| {
+        Command::new(program).args(args).output().ok().map_or_else(
+            || format!("`{program}` not found"),
+            |output| String::from_utf8_lossy(&output.stdout).trim().to_owned(),
+        )
+    };
+    vec![
+        format!("CPU: {model}, {cores} cores available to the process"),
+        format!("memory: {memory}"),
+        format!("kernel: {}", command_output("uname", &["-sr"])),
+        format!("compiler: {}", command_output("rustc", &["--version"])),
+        format!("jq: {}", command_output("jq", &["--version"])),
+    ]
+}
+
+/// Returns `page` with the generated section replaced by `section`, or appended when the
+/// page has no markers.
+fn replace_section(page: &str, section: &str) -> String {
+    let start = page.find(START_MARKER);
+    let end = page
+        .find(END_MARKER)
+        .map(|position| position + END_MARKER.len());
+    match (start, end) {
+        (Some(start), Some(end)) if start < end => {
+            let end = page[end..].strip_prefix('\n').map_or(end, |_| end + 1);
+            format!("{}{section}{}", &page[..start], &page[end..])
+        }
+        _ => format!("{page}{section}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_replaces_marked_text() {
+        let page = format!("# Title\n\nbefore\n{START_MARKER}\nold\n{END_MARKER}\nafter\n");
+        let section = format!("{START_MARKER}\nnew\n{END_MARKER}\n");
+        assert_eq!(
+            replace_section(&page, &section),
+            format!("# Title\n\nbefore\n{START_MARKER}\nnew\n{END_MARKER}\nafter\n")
+        );
+    }
+
+    #[test]
+    fn section_is_appended_without_markers() {
+        let section = format!("{START_MARKER}\nnew\n{END_MARKER}\n");
+        assert_eq!(
+            replace_section("# Title\n", &section),
+            format!("# Title\n{section}")
+        );
+    }
+
+    #[test]
+    fn repeats_must_be_positive() {
+        let options = ["--repeats".to_owned(), "0".to_owned()];
+        let error = Options::parse(&options, "usage").expect_err("zero repeats");
+        assert_eq!(
+            error.to_string(),
+            "invalid --repeats `0`: expected a whole number above 0"
+        );
+    }
+}
