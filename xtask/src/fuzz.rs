@@ -13,8 +13,7 @@ use std::process::{Command, ExitCode, Stdio};
 use anyhow::{Context, Result, bail};
 
 /// The fuzz targets, in the order they run: the names of the binaries in `fuzz/Cargo.toml`.
-// TODO: add `cel` once the calculator compiles and evaluates CEL selectors.
-const TARGETS: [&str; 4] = ["quantity", "loader", "configuration", "calculator"];
+const TARGETS: [&str; 5] = ["quantity", "loader", "configuration", "calculator", "cel"];
 
 /// Quantity pairs for the `quantity` target, one per seed file: valid and invalid spellings,
 /// every suffix, and values at the int64 and exponent limits.
@@ -35,6 +34,47 @@ const QUANTITY_SEEDS: [&str; 16] = [
     "3Ti\n4Ki",
     "99999999999999999999999999999m\n0.5",
     "1e100000\n1e-100000",
+];
+
+/// CEL selectors for the `cel` target, next to the `expression` fields of the fixtures: the
+/// expressions of the unit tests in `crates/kueue-dra-quota/src/dra_cel/tests.rs`, which reach
+/// the quantity and semver libraries, `cel.bind`, syntax errors and type errors.
+const CEL_SEEDS: [&str; 35] = [
+    "device.driver ==",
+    "gpu.driver == 'x'",
+    "isGpu(device)",
+    "device.model == 'a100'",
+    "device.allowMultipleAllocations",
+    "device.driver",
+    "1",
+    "device.attributes['gpu.nvidia.com'].mig",
+    "device.driver == 'gpu.nvidia.com'",
+    "device.attributes['gpu.nvidia.com'].profile == '1g.10gb'",
+    "device.attributes['gpu.nvidia.com'].index == 3",
+    "device.attributes['resource.kubernetes.io'].pcieRoot == 'pci0000:00'",
+    "device.attributes['gpu.nvidia.com'].model == 'a100'",
+    "has(device.attributes['dra.example.com'].model)",
+    "device.attributes['dra.example.com'].model == 'x'",
+    "device.capacity['gpu.nvidia.com'].memory.isGreaterThan(quantity('9Gi'))",
+    "device.capacity['gpu.nvidia.com'].memory.isLessThan(quantity('9Gi'))",
+    "device.capacity['gpu.nvidia.com'].memory.compareTo(quantity('9728Mi')) == 0",
+    "device.capacity['gpu.nvidia.com'].memory == quantity('9.5Gi')",
+    "quantity('1Gi').add(quantity('512Mi')).compareTo(quantity('1536Mi')) == 0",
+    "quantity('1Gi').sub(1).asInteger() == 1073741823",
+    "quantity('500m').isInteger()",
+    "quantity('-2').sign() == -1",
+    "isQuantity('1Gi') && !isQuantity('1 Gi')",
+    "quantity('1.5').asInteger() == 1",
+    "device.attributes['gpu.nvidia.com'].driverVersion.isGreaterThan(semver('550.0.0'))",
+    "device.attributes['gpu.nvidia.com'].driverVersion.compareTo(semver('560.1.0')) < 0",
+    "semver('1.2.3').major() == 1 && semver('1.2.3').patch() == 3",
+    "semver('v1.2', true).minor() == 2",
+    "isSemver('1.2.3') && !isSemver('1.2')",
+    "cel.bind(gpu, device.attributes['gpu.nvidia.com'], gpu.type == 'mig' && gpu.index > 1)",
+    "device.attributes['gpu.nvidia.com'].profile",
+    "device.driver != ''",
+    "-",
+    "ExampleType{}.in",
 ];
 
 /// The options of `cargo xtask fuzz`.
@@ -237,6 +277,18 @@ fn write_seeds(root: &Path, target: &str) -> Result<PathBuf> {
             seeds.extend(fixture_files(root)?);
             seeds
         }
+        "cel" => {
+            let mut seeds: Vec<Vec<u8>> = CEL_SEEDS
+                .iter()
+                .map(|seed| seed.as_bytes().to_vec())
+                .collect();
+            seeds.extend(
+                fixture_expressions(root)?
+                    .into_iter()
+                    .map(String::into_bytes),
+            );
+            seeds
+        }
         _ => fixture_files(root)?,
     };
     for (index, seed) in seeds.iter().enumerate() {
@@ -262,6 +314,49 @@ fn fixture_files(root: &Path) -> Result<Vec<Vec<u8>>> {
         .iter()
         .map(|path| fs::read(path).with_context(|| format!("failed to read `{}`", path.display())))
         .collect()
+}
+
+/// Returns the CEL expressions of the YAML fixtures under `examples/` and `testdata/`: every
+/// string field named `expression`, without duplicates, in path order. Files that are not
+/// valid YAML (some fixtures are invalid on purpose) are skipped.
+fn fixture_expressions(root: &Path) -> Result<Vec<String>> {
+    let mut expressions = Vec::new();
+    for contents in fixture_files(root)? {
+        let Ok(text) = String::from_utf8(contents) else {
+            continue;
+        };
+        let Ok(documents) = serde_saphyr::from_multiple::<serde_json::Value>(&text) else {
+            continue;
+        };
+        for document in &documents {
+            collect_expressions(document, &mut expressions);
+        }
+    }
+    Ok(expressions)
+}
+
+fn collect_expressions(value: &serde_json::Value, expressions: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(fields) => {
+            for (name, field) in fields {
+                if let ("expression", serde_json::Value::String(expression)) =
+                    (name.as_str(), field)
+                {
+                    if !expressions.contains(expression) {
+                        expressions.push(expression.clone());
+                    }
+                } else {
+                    collect_expressions(field, expressions);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                collect_expressions(item, expressions);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Joins the files of each directory under `examples/` into one multi-document seed, so that
@@ -347,11 +442,11 @@ mod tests {
     #[test]
     fn options_reject_unknown_target() {
         let error =
-            FuzzOptions::parse(&strings(&["--seconds", "1", "cel"])).expect_err("unknown target");
+            FuzzOptions::parse(&strings(&["--seconds", "1", "regex"])).expect_err("unknown target");
         assert!(
             error
                 .to_string()
-                .starts_with("invalid option or target `cel`"),
+                .starts_with("invalid option or target `regex`"),
             "{error}"
         );
     }
@@ -373,6 +468,11 @@ mod tests {
             fs::read_dir(root.join("examples"))
                 .expect("examples")
                 .count()
+        );
+        assert!(
+            fixture_expressions(root)
+                .expect("fixtures")
+                .contains(&"device.driver == 'gpu.example.com'".to_owned())
         );
     }
 }
