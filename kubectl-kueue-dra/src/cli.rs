@@ -23,9 +23,9 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 
-    /// How much to log on standard error while reading a live cluster, as kubectl's `-v=N`:
-    /// 0 logs nothing, 1 to 3 log each retry, 4 and 5 also each request, 6 and 7 also the
-    /// HTTP client's requests, 8 and more everything. Credentials are never logged.
+    /// How much to log on standard error while reading a live cluster, as kubectl's `-v=N`.
+    /// 0 logs nothing and 1 to 3 log each retry. 4 and 5 add each request, 6 and 7 add the
+    /// HTTP client's requests, and 8 or more log everything. Credentials are never logged.
     #[arg(
         short = 'v',
         long = "v",

@@ -2,8 +2,8 @@
 //! completion.
 //!
 //! From kubectl 1.26, `kubectl kueue-dra <TAB>` runs the executable `kubectl_complete-kueue_dra`
-//! found on `PATH` with the words typed after `kueue-dra`, the last one being the word to
-//! complete, and reads the output in cobra's protocol: one candidate per line, optionally
+//! found on `PATH` with the words typed after `kueue-dra`; the last word is the one to
+//! complete. kubectl reads the output in cobra's protocol: one candidate per line, optionally
 //! followed by a tab and a description, then a last line `:<directive>`. The script in
 //! `plugins/kubectl_complete-kueue_dra` runs this hidden command.
 //!

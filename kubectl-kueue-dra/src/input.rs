@@ -53,7 +53,7 @@ pub(crate) struct WorkloadSelectors {
     pub(crate) field: Option<String>,
 }
 
-/// What was read from a live cluster.
+/// The objects and facts read from a live cluster.
 pub(crate) struct ClusterInput {
     pub(crate) snapshot: Snapshot,
     /// The namespace read, `None` for every namespace.

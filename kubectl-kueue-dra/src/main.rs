@@ -108,9 +108,10 @@ fn print_version() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `bytes` to standard output and flushes it. ANSI codes in `bytes` are kept only where
-/// `--color` allows them: `always`, or `auto` on a terminal with `NO_COLOR` unset and `TERM`
-/// other than `dumb`; elsewhere they are removed.
+/// Writes `bytes` to standard output and flushes it.
+///
+/// ANSI codes in `bytes` are kept with `--color=always`, and with `auto` on a terminal where
+/// `NO_COLOR` is unset and `TERM` is not `dumb`. Everywhere else they are removed.
 pub(crate) fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
     let mut stdout = anstream::stdout().lock();
     stdout

@@ -124,7 +124,7 @@ fn check_config_into_closed_pipe() {
 
 #[test]
 fn error_into_closed_stderr_exits_2() {
-    // The error message cannot be written, but the exit code still says what happened.
+    // The error message cannot be written, but the exit code still reports the failure.
     let (reader, writer) = std::io::pipe().expect("a pipe");
     drop(reader);
     let status = Command::new(binary())

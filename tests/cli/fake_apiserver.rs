@@ -44,7 +44,7 @@ pub enum Fault {
     GoneOnContinue,
     /// The next request gets no response for a minute.
     Hang,
-    /// The next request is answered normally after this many milliseconds.
+    /// The next request gets its normal response after this many milliseconds.
     Slow(u64),
 }
 
@@ -272,7 +272,7 @@ async fn serve(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    // The request is logged before any delay, so that a test sees a hanging request.
+    // The request is logged before any delay, so that a hanging request is in the log too.
     record(&cluster, &method, &uri, &headers);
     match take_delay(&cluster, &uri) {
         Some(Fault::Hang) => {

@@ -53,7 +53,7 @@ fn template_example_objects() -> Vec<Value> {
     objects
 }
 
-/// The objects of `testdata/gpu-cluster`, with Kueue v0.19.2's controller Deployment.
+/// Returns the objects of `testdata/gpu-cluster`, with Kueue v0.19.2's controller Deployment.
 pub(crate) fn gpu_cluster_objects() -> Vec<Value> {
     let mut objects = example_documents("testdata/gpu-cluster/objects.yaml");
     objects.push(controller_deployment(
@@ -884,8 +884,8 @@ fn slow_read_shows_spinner_on_terminal() {
     );
 }
 
-/// The GPU cluster with Kueue v0.18.6, which charges extended resources only with the
-/// `KueueDRAIntegrationExtendedResource` gate that its Deployment turns on.
+/// Returns the GPU cluster with Kueue v0.18.6. That release charges extended resources only
+/// with the `KueueDRAIntegrationExtendedResource` gate, which its Deployment turns on.
 fn gpu_cluster_on_v0_18() -> Vec<Value> {
     with_controller(
         gpu_cluster_objects(),

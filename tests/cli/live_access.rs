@@ -42,7 +42,7 @@ fn documented_rules() -> Vec<Rule> {
     rules
 }
 
-/// The GPU cluster, served only to the token of [`Kubeconfig::new`] and with `rules`.
+/// Returns the GPU cluster, served only to the token of [`Kubeconfig::new`] and with `rules`.
 fn guarded_cluster(rules: Vec<Rule>) -> Cluster {
     Cluster {
         token: Some(TOKEN.to_owned()),

@@ -20,7 +20,7 @@ pub struct ManagerContainer {
     pub arguments: Vec<String>,
 }
 
-/// What the cluster shows of Kueue's controller Deployment.
+/// The parts of Kueue's controller Deployment that the cluster shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ControllerLookup {
     /// The Deployment was read and its manager container found.

@@ -31,8 +31,8 @@ const MAX_RETRIES: u32 = 3;
 /// The wait before the first retry; it doubles before each further retry.
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 
-/// The longest wait a `Retry-After` from the apiserver is followed for, so that with
-/// `MAX_RETRIES` a throttling or failing apiserver ends the run within seconds.
+/// The maximum wait taken from the apiserver's `Retry-After`. With `MAX_RETRIES`, it makes a
+/// throttling or failing apiserver end the run within seconds.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(2);
 
 /// How to reach a cluster: the kubectl flags that pick the kubeconfig, context and timeout.

@@ -788,7 +788,7 @@ fn counter_pass_missing_class_path_by_release() {
 }
 
 #[test]
-fn counter_pass_class_path_fixed_in_v0_18_5() {
+fn counter_class_path_by_release() {
     let yaml = format!("{MIG_PARTITIONS}{PLAIN_MIG_TEMPLATE}").replace(
         "  name: mig.example.com\nspec:",
         "  name: other.example.com\nspec:",

@@ -26,9 +26,11 @@ pub struct CelDevice<'a> {
 }
 
 impl CelDevice<'_> {
-    /// Builds the `device` map. `domains` are the attribute and capacity domains the
-    /// expression names literally; each one the device lacks reads as an empty map, as
-    /// Kubernetes' map with a default value returns for any missing domain.
+    /// Builds the `device` map.
+    ///
+    /// `domains` are the attribute and capacity domains the expression names literally. Each
+    /// one the device lacks reads as an empty map, because Kubernetes' map with a default
+    /// value returns one for any missing domain.
     // NOTE: a domain computed at run time (`device.attributes[device.driver]`) that the
     // device lacks fails with `no such key` here, where Kubernetes returns an empty map, and
     // `'<domain>' in device.attributes` is true for a literal domain the device lacks.

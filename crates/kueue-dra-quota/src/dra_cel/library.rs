@@ -87,8 +87,9 @@ pub(crate) const MEMBER_FUNCTIONS: &[&str] = &[
 
 /// Adds the library functions to `context`.
 pub(crate) fn add_functions(context: &mut Context<'_, '_>) {
-    // `add_function` fails only for a name the environment declares as an overload, and the
-    // standard environment declares none of these names.
+    // `add_function` fails only when the environment declares the name as an overload. The
+    // standard environment declares none of these names, and the tests of each function fail
+    // if it ever does.
     let _ = context.add_function(
         "quantity",
         |text: Arc<String>| -> Result<Value, ExecutionError> {
