@@ -12,7 +12,7 @@ use crate::diagnostics;
 use crate::filter::Filters;
 use crate::input::{self, ClusterInput, NamespaceScope, WorkloadSelectors};
 use crate::output;
-use crate::report::Report;
+use crate::report::{Report, StreamedReport, WorkloadReport};
 use crate::table;
 use crate::validate;
 
@@ -40,13 +40,23 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
                 .as_ref()
                 .map(|name| format!("metadata.name={name}")),
         };
-        let mut cluster =
-            input::load_cluster(&args.cluster, args.config.as_deref(), &scope, &selectors)?;
+        let mut cluster = input::load_cluster(
+            &args.cluster,
+            args.config.as_deref(),
+            &scope,
+            &selectors,
+            Some(validate::invalid_field),
+        )?;
         let version = cluster_release(&mut cluster, flag_version)?;
         (cluster.snapshot, cluster.namespace, version)
     } else {
         let default_namespace = args.namespace.as_deref().unwrap_or("default");
-        let snapshot = input::load(&args.files, args.config.as_deref(), default_namespace)?;
+        let snapshot = input::load(
+            &args.files,
+            args.config.as_deref(),
+            default_namespace,
+            Some(validate::invalid_field),
+        )?;
         let namespace = args.namespace.clone().filter(|_| !args.all_namespaces);
         (snapshot, namespace, flag_version.unwrap_or_default())
     };
@@ -54,15 +64,36 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     validate::check_configuration(&snapshot, version)?;
 
     let namespace = namespace.as_deref();
-    let mut report = Report::build(&snapshot, version, namespace)?;
-    if let (Some(name), true) = (filters.name(), report.workloads.is_empty()) {
+    let any_selected = snapshot
+        .workloads
+        .iter()
+        .any(|loaded| namespace.is_none_or(|namespace| loaded.namespace() == namespace));
+    if let (Some(name), false) = (filters.name(), any_selected) {
         match namespace {
             Some(namespace) => bail!("workload `{name}` not found in namespace `{namespace}`"),
             None => bail!("workload `{name}` not found in any namespace"),
         }
     }
-    filters.retain_explained(&mut report);
-    if report.workloads.is_empty() {
+
+    // The JSON document is written as each workload is explained, so that a cluster of many
+    // workloads never has all its explanations in memory.
+    let (written, inadmissible) = if args.output == ExplainOutput::Json {
+        let keep = |workload: &WorkloadReport| filters.keeps(workload);
+        let streamed = StreamedReport::new(&snapshot, version, namespace, &keep);
+        let written = output::write_json(&streamed);
+        let tally = streamed.into_tally();
+        if let Some(error) = tally.error {
+            return Err(error);
+        }
+        written?;
+        (tally.written, tally.inadmissible)
+    } else {
+        let mut report = Report::build(&snapshot, version, namespace)?;
+        filters.retain_explained(&mut report);
+        write_report(&report, args, filters.name().is_some(), namespace.is_none())?;
+        (report.workloads.len(), report.has_inadmissible())
+    };
+    if written == 0 {
         match namespace {
             Some(namespace) => {
                 diagnostics::notice(format_args!("No workloads found in namespace {namespace}."));
@@ -71,30 +102,33 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
-    let with_namespace = namespace.is_none();
-    let rendered = match args.output {
-        ExplainOutput::Table | ExplainOutput::Wide if report.workloads.is_empty() => String::new(),
-        ExplainOutput::Table if filters.name().is_some() => report
-            .workloads
-            .iter()
-            .map(|workload| describe::render(&report, workload))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        ExplainOutput::Table => table::render(&report, !args.no_headers, with_namespace),
-        ExplainOutput::Wide => table::render_wide(&report, !args.no_headers, with_namespace),
-        // The JSON document of many workloads is written as it is rendered, not held whole.
-        ExplainOutput::Json => {
-            output::write_json(&report)?;
-            String::new()
-        }
-        ExplainOutput::Yaml => output::yaml(&report)?,
-    };
-    crate::write_stdout(rendered.as_bytes())?;
-
-    if args.fail_on_inadmissible && report.has_inadmissible() {
+    if args.fail_on_inadmissible && inadmissible {
         return Ok(ExitCode::from(EXIT_INADMISSIBLE));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `report` as a table, a description per workload (for `explain NAME`) or YAML.
+fn write_report(
+    report: &Report,
+    args: &ExplainArgs,
+    by_name: bool,
+    with_namespace: bool,
+) -> anyhow::Result<()> {
+    let rendered = match args.output {
+        ExplainOutput::Table | ExplainOutput::Wide if report.workloads.is_empty() => String::new(),
+        ExplainOutput::Table if by_name => report
+            .workloads
+            .iter()
+            .map(|workload| describe::render(report, workload))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ExplainOutput::Table => table::render(report, !args.no_headers, with_namespace),
+        ExplainOutput::Wide => table::render_wide(report, !args.no_headers, with_namespace),
+        ExplainOutput::Json => output::json(report)?,
+        ExplainOutput::Yaml => output::yaml(report)?,
+    };
+    crate::write_stdout(rendered.as_bytes())
 }
 
 /// Returns the release to reproduce for a live cluster: `--kueue-version`, or else the tag of

@@ -35,7 +35,7 @@ impl<'a> Filters<'a> {
 
     /// Keeps the workloads that NAME, `--for` and `-l` select. Runs before the workloads are
     /// explained, on the objects as read. Fails when a Workload kept as text cannot be decoded
-    /// to read its owner references.
+    /// to read its owner references or labels.
     pub(crate) fn retain_objects(&self, snapshot: &mut Snapshot) -> anyhow::Result<()> {
         let mut error = None;
         snapshot.workloads.retain(|loaded| {
@@ -52,10 +52,16 @@ impl<'a> Filters<'a> {
                     false
                 }),
             };
-            let labels_match = self
-                .selector
-                .as_ref()
-                .is_none_or(|selector| selector.matches(&loaded.labels));
+            let labels_match = match &self.selector {
+                None => true,
+                Some(selector) => match loaded.labels() {
+                    Ok(labels) => selector.matches(&labels),
+                    Err(cause) => {
+                        error = Some(cause);
+                        false
+                    }
+                },
+            };
             name_matches && owner_matches && labels_match
         });
         error.map_or(Ok(()), |cause| Err(cause.into()))
@@ -63,18 +69,21 @@ impl<'a> Filters<'a> {
 
     /// Keeps the explained workloads that the queue and status filters select.
     pub(crate) fn retain_explained(&self, report: &mut Report) {
-        report.workloads.retain(|workload| {
-            let cluster_queue_matches = self
-                .cluster_queue
-                .is_none_or(|queue| workload.cluster_queue == queue);
-            let local_queue_matches = self
-                .local_queue
-                .is_none_or(|queue| workload.local_queue == queue);
-            let status_matches = self
-                .status
-                .is_none_or(|status| has_status(workload, status));
-            cluster_queue_matches && local_queue_matches && status_matches
-        });
+        report.workloads.retain(|workload| self.keeps(workload));
+    }
+
+    /// Returns whether the queue and status filters select an explained workload.
+    pub(crate) fn keeps(&self, workload: &WorkloadReport) -> bool {
+        let cluster_queue_matches = self
+            .cluster_queue
+            .is_none_or(|queue| workload.cluster_queue == queue);
+        let local_queue_matches = self
+            .local_queue
+            .is_none_or(|queue| workload.local_queue == queue);
+        let status_matches = self
+            .status
+            .is_none_or(|status| has_status(workload, status));
+        cluster_queue_matches && local_queue_matches && status_matches
     }
 
     /// Returns the workload name given as NAME, if any.

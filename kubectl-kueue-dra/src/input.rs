@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use kubectl_kueue_dra::cli::ClusterArgs;
 use kueue_dra_cluster::controller::ControllerLookup;
 use kueue_dra_cluster::live::{Cluster, ConnectOptions, DEFAULT_PAGE_SIZE, ReadOptions};
-use kueue_dra_cluster::{Loader, Snapshot};
+use kueue_dra_cluster::{Loader, Snapshot, WorkloadCheck};
 
 use crate::diagnostics;
 use crate::progress;
@@ -18,13 +18,18 @@ pub(crate) fn kueue_version(flag: &str) -> anyhow::Result<Release> {
     Release::parse(flag).context("invalid --kueue-version")
 }
 
-/// Loads the `-f` paths and the `--config` file, and prints the loader's warnings.
+/// Loads the `-f` paths and the `--config` file, runs `workload_check` on every Workload, and
+/// prints the loader's warnings.
 pub(crate) fn load(
     files: &[PathBuf],
     config: Option<&Path>,
     default_namespace: &str,
+    workload_check: Option<WorkloadCheck>,
 ) -> anyhow::Result<Snapshot> {
     let mut loader = Loader::new(default_namespace);
+    if let Some(check) = workload_check {
+        loader.check_workloads_with(check);
+    }
     if let Some(config) = config {
         loader.set_configuration_file(config)?;
     }
@@ -64,15 +69,17 @@ pub(crate) struct ClusterInput {
     pub(crate) controller: ControllerLookup,
 }
 
-/// Reads the live cluster and the `--config` file.
+/// Reads the live cluster and the `--config` file, and runs `workload_check` on every
+/// Workload.
 pub(crate) fn load_cluster(
     args: &ClusterArgs,
     config: Option<&Path>,
     scope: &NamespaceScope<'_>,
     selectors: &WorkloadSelectors,
+    workload_check: Option<WorkloadCheck>,
 ) -> anyhow::Result<ClusterInput> {
     let no_more = |_: Cluster| async { Ok(()) };
-    let (input, ()) = load_cluster_and(args, config, scope, selectors, no_more)?;
+    let (input, ()) = load_cluster_and(args, config, scope, selectors, workload_check, no_more)?;
     Ok(input)
 }
 
@@ -83,6 +90,7 @@ pub(crate) fn load_cluster_and<T, F, Fut>(
     config: Option<&Path>,
     scope: &NamespaceScope<'_>,
     selectors: &WorkloadSelectors,
+    workload_check: Option<WorkloadCheck>,
     read_more: F,
 ) -> anyhow::Result<(ClusterInput, T)>
 where
@@ -110,6 +118,9 @@ where
         };
 
         let mut loader = Loader::new(namespace.as_deref().unwrap_or("default"));
+        if let Some(check) = workload_check {
+            loader.check_workloads_with(check);
+        }
         if let Some(config) = config {
             loader.set_configuration_file(config)?;
         }

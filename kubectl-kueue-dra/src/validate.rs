@@ -9,38 +9,30 @@ use anyhow::bail;
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use kueue_api::v1beta2::Workload;
-use kueue_dra_cluster::{LoadedWorkload, Snapshot};
+use kueue_dra_cluster::Snapshot;
 use kueue_dra_quota::Release;
 use kueue_dra_quota::quantity;
 
 use crate::startup;
 
-/// Checks every quantity and count of `workload`, read as `loaded`, and names the file,
-/// document, object and field of the first invalid one.
-pub(crate) fn check(loaded: &LoadedWorkload, workload: &Workload) -> anyhow::Result<()> {
-    let fail = |field: &str, detail: &str| -> anyhow::Result<()> {
-        bail!(
-            "{}: {}: field `{field}`: {detail}",
-            loaded.origin,
-            loaded.object
-        )
-    };
-
+/// Checks every quantity and count of `workload`, read from an object of `source_kind`, and
+/// returns the path and problem of the first invalid field. It has the shape of
+/// [`kueue_dra_cluster::WorkloadCheck`], so that the loader runs it on each Workload.
+pub(crate) fn invalid_field(workload: &Workload, source_kind: &str) -> Option<(String, String)> {
     for (index, pod_set) in workload.spec.pod_sets.iter().enumerate() {
-        let prefix = pod_spec_path(&loaded.source_kind, index);
         // The loader rejects negative Job parallelism and completions, so a negative count
         // can only come from a Workload's own field.
         if pod_set.count < 0 {
             let field = format!("spec.podSets[{index}].count");
-            fail(&field, &negative_count(pod_set.count))?;
+            return Some((field, negative_count(pod_set.count)));
         }
         let invalid = pod_set
             .template
             .spec
             .as_ref()
-            .and_then(|spec| invalid_pod_quantity(spec, &prefix));
-        if let Some((field, detail)) = invalid {
-            fail(&field, &detail)?;
+            .and_then(|spec| invalid_pod_quantity(spec, || pod_spec_path(source_kind, index)));
+        if invalid.is_some() {
+            return invalid;
         }
     }
 
@@ -50,16 +42,15 @@ pub(crate) fn check(loaded: &LoadedWorkload, workload: &Workload) -> anyhow::Res
         .filter_map(|status| status.admission.as_ref())
         .flat_map(|admission| admission.pod_set_assignments.iter().enumerate());
     for (index, assignment) in assignments {
-        let path = format!("status.admission.podSetAssignments[{index}]");
+        let path = || format!("status.admission.podSetAssignments[{index}]");
         if let Some(count) = assignment.count.filter(|count| *count < 0) {
-            fail(&format!("{path}.count"), &negative_count(count))?;
+            return Some((format!("{}.count", path()), negative_count(count)));
         }
-        let prefix = format!("{path}.resourceUsage");
-        if let Some((field, detail)) = invalid_quantity(&assignment.resource_usage, &prefix) {
-            fail(&field, &detail)?;
+        if let Some((name, detail)) = invalid_quantity(&assignment.resource_usage) {
+            return Some((format!("{}.resourceUsage.{name}", path()), detail));
         }
     }
-    Ok(())
+    None
 }
 
 /// Rejects a Configuration that Kueue would not start with, with the message Kueue logs.
@@ -101,30 +92,35 @@ fn negative_count(count: i32) -> String {
     format!("invalid value {count}: must be 0 or more")
 }
 
-fn invalid_pod_quantity(spec: &PodSpec, prefix: &str) -> Option<(String, String)> {
+/// Returns the path and problem of the first invalid quantity of a pod spec, whose path is
+/// built by `prefix` only when one is found: most Workloads have none.
+fn invalid_pod_quantity(spec: &PodSpec, prefix: impl Fn() -> String) -> Option<(String, String)> {
     let containers = spec
         .init_containers
         .iter()
         .flatten()
         .enumerate()
-        .map(|(index, container)| (format!("{prefix}.initContainers[{index}]"), container))
+        .map(|(index, container)| ("initContainers", index, container))
         .chain(
             spec.containers
                 .iter()
                 .enumerate()
-                .map(|(index, container)| (format!("{prefix}.containers[{index}]"), container)),
+                .map(|(index, container)| ("containers", index, container)),
         );
-    for (path, container) in containers {
-        if let Some(invalid) = invalid_container_quantity(container, &path) {
-            return Some(invalid);
+    for (list, index, container) in containers {
+        if let Some((field, detail)) = invalid_container_quantity(container) {
+            return Some((format!("{}.{list}[{index}].{field}", prefix()), detail));
         }
     }
 
     let overhead = spec.overhead.as_ref()?;
-    invalid_quantity(overhead, &format!("{prefix}.overhead"))
+    let (name, detail) = invalid_quantity(overhead)?;
+    Some((format!("{}.overhead.{name}", prefix()), detail))
 }
 
-fn invalid_container_quantity(container: &Container, path: &str) -> Option<(String, String)> {
+/// Returns the path below the container and the problem of its first invalid request or
+/// limit.
+fn invalid_container_quantity(container: &Container) -> Option<(String, String)> {
     let resources = container.resources.as_ref()?;
     let lists = [
         ("requests", &resources.requests),
@@ -132,28 +128,28 @@ fn invalid_container_quantity(container: &Container, path: &str) -> Option<(Stri
     ];
     lists.into_iter().find_map(|(list_name, list)| {
         let list = list.as_ref()?;
-        let prefix = format!("{path}.resources.{list_name}");
-        invalid_quantity(list, &prefix).or_else(|| negative_quantity(list, &prefix))
+        let (name, detail) = invalid_quantity(list).or_else(|| negative_quantity(list))?;
+        Some((format!("resources.{list_name}.{name}"), detail))
     })
 }
 
-/// Returns the path and message of the first negative quantity of a container's requests or
+/// Returns the name and message of the first negative quantity of a container's requests or
 /// limits, which the apiserver rejects.
-fn negative_quantity(list: &BTreeMap<String, Quantity>, prefix: &str) -> Option<(String, String)> {
+fn negative_quantity(list: &BTreeMap<String, Quantity>) -> Option<(String, String)> {
     list.iter().find_map(|(name, value)| {
         let parsed = quantity::Quantity::parse(&value.0).ok()?;
         let detail = format!(
             "invalid value `{}`: must be greater than or equal to 0",
             value.0
         );
-        (parsed.sign() == Ordering::Less).then(|| (format!("{prefix}.{name}"), detail))
+        (parsed.sign() == Ordering::Less).then(|| (name.clone(), detail))
     })
 }
 
-/// Returns the path and message of the first quantity of `list` that does not parse.
-fn invalid_quantity(list: &BTreeMap<String, Quantity>, prefix: &str) -> Option<(String, String)> {
+/// Returns the name and message of the first quantity of `list` that does not parse.
+fn invalid_quantity(list: &BTreeMap<String, Quantity>) -> Option<(String, String)> {
     list.iter().find_map(|(name, value)| {
         let error = quantity::Quantity::parse(&value.0).err()?;
-        Some((format!("{prefix}.{name}"), error.to_string()))
+        Some((name.clone(), error.to_string()))
     })
 }

@@ -233,19 +233,37 @@ fn five_megabyte_list_is_explained() {
     assert_eq!(document["workloads"].as_array().map(Vec::len), Some(30_000));
 }
 
+/// Creates a file of `len` NUL bytes named `name` in a new temporary directory, without
+/// writing its data, and returns the directory (deleted when dropped) and the path.
+fn sparse_file(name: &str, len: u64) -> (tempfile::TempDir, std::path::PathBuf) {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let path = directory.path().join(name);
+    let file = std::fs::File::create(&path).expect("the input is created");
+    file.set_len(len).expect("the input is extended");
+    (directory, path)
+}
+
 #[test]
 fn file_over_size_limit_is_rejected_unread() {
-    // A sparse file one byte over 64 MiB, with no data written, so the test is cheap. The
+    // A sparse file one byte over 1 GiB, with no data written, so the test is cheap. The
     // loader must reject it from its size alone.
-    let directory = tempfile::tempdir().expect("a temporary directory");
-    let path = directory.path().join("huge.yaml");
-    let file = std::fs::File::create(&path).expect("the input is created");
-    file.set_len(64 * 1024 * 1024 + 1)
-        .expect("the input is extended");
-
+    let (_directory, path) = sparse_file("huge.json", 1024 * 1024 * 1024 + 1);
     let output = run(&["explain", "-f", path_text(&path)]);
     assert_rejected(
         &output,
-        "is larger than the maximum of 67108864 bytes: split it into smaller files",
+        "is larger than the maximum of 1073741824 bytes: split it into smaller files",
+    );
+}
+
+#[test]
+fn yaml_over_size_limit_is_rejected_before_parsing() {
+    // A sparse file of NUL bytes one byte over 64 MiB: text that does not start like JSON,
+    // so it would be read as YAML.
+    let (_directory, path) = sparse_file("huge.yaml", 64 * 1024 * 1024 + 1);
+    let output = run(&["explain", "-f", path_text(&path)]);
+    assert_rejected(
+        &output,
+        "is YAML larger than the maximum of 67108864 bytes for YAML: export it as JSON \
+         (`kubectl get -o json`) or split it into smaller files",
     );
 }

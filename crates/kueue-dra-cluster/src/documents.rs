@@ -12,10 +12,14 @@ use crate::error::LoadError;
 /// The file extensions read from a directory; a file named explicitly is read whatever its name.
 const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 
-/// The maximum size of one file or of standard input, in bytes (64 MiB). Larger input is
-/// rejected before it is read, because the objects loaded from it take many times its size
-/// in memory.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The maximum size of one file or of standard input, in bytes (1 GiB). Larger input is
+/// rejected before it is read. A JSON export of 100,000 Workloads takes about 240 MB, and the
+/// loader keeps about twice the size of a JSON file in memory.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// The maximum size of a YAML file, in bytes (64 MiB). YAML is parsed into a tree of the whole
+/// file, which takes many times its size in memory, so a large export must be JSON.
+pub const MAX_YAML_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The most YAML documents one file may contain.
 const MAX_YAML_DOCUMENTS: usize = 1_000_000;
@@ -98,8 +102,10 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
             limit: MAX_FILE_BYTES,
         });
     }
-    // A file that grows while it is read, or a device, is still stopped at the limit.
-    read_limited(&name, file, MAX_FILE_BYTES)
+    // A file that grows while it is read, or a device, is still stopped at the limit. The
+    // buffer starts at the file's size, so a large file is not copied as the buffer grows.
+    let capacity = usize::try_from(size).unwrap_or(0).saturating_add(1);
+    read_limited_into(&name, file, MAX_FILE_BYTES, Vec::with_capacity(capacity))
 }
 
 /// Reads `reader` to its end, or fails once it has given more than `limit` bytes, so an
@@ -109,7 +115,16 @@ pub(crate) fn read_limited(
     reader: impl Read,
     limit: u64,
 ) -> Result<Vec<u8>, LoadError> {
-    let mut bytes = Vec::new();
+    read_limited_into(name, reader, limit, Vec::new())
+}
+
+/// Reads as [`read_limited`] does, appending to `bytes`.
+fn read_limited_into(
+    name: &str,
+    reader: impl Read,
+    limit: u64,
+    mut bytes: Vec<u8>,
+) -> Result<Vec<u8>, LoadError> {
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -189,7 +204,8 @@ fn not_text_error(file: &str, error: &std::str::Utf8Error) -> LoadError {
 /// A file whose first non-blank character is `{` or `[` is read as one or more JSON values,
 /// as `kubectl get -o json` writes them. Each value is only checked here and kept as text.
 /// Anything else is read as YAML, where `---` separates documents. Empty YAML documents are
-/// dropped. More than [`MAX_FILE_BYTES`] bytes are rejected.
+/// dropped. More than [`MAX_FILE_BYTES`] bytes are rejected, and YAML of more than
+/// [`MAX_YAML_BYTES`].
 pub(crate) fn split<'a>(file: &str, text: &'a str) -> Result<Vec<Document<'a>>, LoadError> {
     if text.len() as u64 > MAX_FILE_BYTES {
         return Err(LoadError::TooLarge {
@@ -197,17 +213,27 @@ pub(crate) fn split<'a>(file: &str, text: &'a str) -> Result<Vec<Document<'a>>, 
             limit: MAX_FILE_BYTES,
         });
     }
+    let within_yaml_limit = text.len() as u64 <= MAX_YAML_BYTES;
     let looks_like_json = text.trim_start().starts_with(['{', '[']);
     if looks_like_json {
         // Flow-style YAML such as `{kind: Pod}` also starts with a brace, and YAML reads
         // JSON too: the YAML reader gets a second chance before the JSON error is reported.
         return split_json(file, text).or_else(|json_error| {
+            if !within_yaml_limit {
+                return Err(json_error);
+            }
             split_yaml(file, text)
                 .map(|documents| documents.into_iter().map(Document::Tree).collect())
                 .map_err(|_| json_error)
         });
     }
 
+    if !within_yaml_limit {
+        return Err(LoadError::YamlTooLarge {
+            path: file.to_owned(),
+            limit: MAX_YAML_BYTES,
+        });
+    }
     let documents = split_yaml(file, text)?;
     Ok(documents.into_iter().map(Document::Tree).collect())
 }
@@ -370,6 +396,15 @@ mod tests {
             error.to_string(),
             "`<stdin>` is larger than the maximum of 9 bytes: split it into smaller files"
         );
+    }
+
+    #[test]
+    fn json_over_yaml_limit_is_read() {
+        let padding = "x".repeat(usize::try_from(MAX_YAML_BYTES).expect("64 MiB fits"));
+        let json =
+            format!(r#"{{"apiVersion":"v1","kind":"List","items":[],"padding":"{padding}"}}"#);
+        let documents = split("big.json", &json).expect("JSON has no 64 MiB limit");
+        assert_eq!(documents.len(), 1);
     }
 
     #[test]

@@ -26,6 +26,18 @@ pub enum LoadError {
         limit: u64,
     },
 
+    /// A YAML file is larger than the loader parses.
+    #[error(
+        "`{path}` is YAML larger than the maximum of {limit} bytes for YAML: export it as JSON \
+         (`kubectl get -o json`) or split it into smaller files"
+    )]
+    YamlTooLarge {
+        /// The path as given.
+        path: String,
+        /// The maximum size of YAML in bytes.
+        limit: u64,
+    },
+
     /// A file is not UTF-8 text.
     #[error("`{path}` is not UTF-8 text: {detail}")]
     NotText {

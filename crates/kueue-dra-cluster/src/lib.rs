@@ -47,7 +47,7 @@ mod loader;
 mod origin;
 mod workloads;
 
-pub use documents::MAX_FILE_BYTES;
+pub use documents::{MAX_FILE_BYTES, MAX_YAML_BYTES};
 pub use error::LoadError;
-pub use loader::{LoadedConfiguration, LoadedWorkload, Loader, Snapshot};
+pub use loader::{LoadedConfiguration, LoadedWorkload, Loader, Snapshot, WorkloadCheck};
 pub use origin::{ObjectRef, Origin};

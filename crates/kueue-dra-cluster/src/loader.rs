@@ -63,8 +63,9 @@ pub struct LoadedWorkload {
     pub origin: Origin,
     /// Plain sentences about how Kueue would treat the object, such as a missing queue label.
     pub notes: Vec<String>,
-    /// The labels of the object read: the Workload's own, or those of the Job or Pod.
-    pub labels: BTreeMap<String, String>,
+    /// The labels of the Job or Pod read; `None` for a Workload, whose labels are read from
+    /// it when asked for, so that a Workload kept as text does not keep them twice.
+    owner_labels: Option<BTreeMap<String, String>>,
 }
 
 /// The storage of a [`LoadedWorkload`]'s Workload: decoded, or as JSON text.
@@ -127,6 +128,25 @@ impl LoadedWorkload {
         &self.name
     }
 
+    /// Returns the labels of the object read: the Workload's own, or those of the Job or Pod.
+    ///
+    /// # Errors
+    ///
+    /// As [`LoadedWorkload::workload`], whose labels they are for a Workload kept as text.
+    pub fn labels(&self) -> Result<Cow<'_, BTreeMap<String, String>>, LoadError> {
+        if let Some(labels) = &self.owner_labels {
+            return Ok(Cow::Borrowed(labels));
+        }
+        Ok(match self.workload()? {
+            Cow::Borrowed(workload) => workload
+                .metadata
+                .labels
+                .as_ref()
+                .map_or_else(Cow::default, Cow::Borrowed),
+            Cow::Owned(workload) => Cow::Owned(workload.metadata.labels.unwrap_or_default()),
+        })
+    }
+
     /// Returns the Workload when it is kept decoded.
     fn decoded(&self) -> Option<&Workload> {
         match &self.workload {
@@ -159,6 +179,11 @@ pub struct LoadedConfiguration {
     /// The document's `apiVersion`, such as `config.kueue.x-k8s.io/v1beta1`.
     pub api_version: String,
 }
+
+/// A check of each Workload as it is loaded. It is given the Workload and the kind of the
+/// object it was read from (`Workload`, `Job` or `Pod`, which decides the field paths), and
+/// returns the path and the problem of the first field it rejects.
+pub type WorkloadCheck = fn(&Workload, &str) -> Option<(String, String)>;
 
 /// Everything read from the input, with duplicates resolved and defaults applied.
 #[derive(Clone, Debug, Default)]
@@ -220,6 +245,8 @@ pub struct Loader {
     /// The text of the file being read, while the loader owns it, so that Workloads can be
     /// kept as JSON text.
     file_text: Option<Arc<String>>,
+    /// Run on every Workload while it is still decoded.
+    workload_check: Option<WorkloadCheck>,
 }
 
 impl Loader {
@@ -245,7 +272,15 @@ impl Loader {
             warnings: Vec::new(),
             workload_notes: Vec::new(),
             file_text: None,
+            workload_check: None,
         }
+    }
+
+    /// Runs `check` on every Workload added from now on, and stops loading at the first it
+    /// rejects, with an error that names the field. Checking while loading reports an invalid
+    /// Workload in input order, and spares decoding again a Workload kept as text.
+    pub fn check_workloads_with(&mut self, check: WorkloadCheck) {
+        self.workload_check = Some(check);
     }
 
     /// Reads a file, every YAML and JSON file below a directory, or standard input for `-`.
@@ -514,12 +549,11 @@ impl Loader {
                 } else {
                     context.decode(document, &mut self.warnings)?
                 };
-                let labels = workload.metadata.labels.clone().unwrap_or_default();
                 match kept_text {
                     Some((file, range)) => {
-                        self.add_workload_text(&workload, labels, file, range, context);
+                        self.add_workload_text(&workload, file, range, context)?;
                     }
-                    None => self.add_workload(workload, labels, context),
+                    None => self.add_workload(workload, None, context)?,
                 }
             }
             "ClusterQueue" => {
@@ -680,18 +714,18 @@ impl Loader {
                         return Err(context.field_error(field, &detail));
                     }
                 }
-                let labels = job.metadata.labels.clone().unwrap_or_default();
+                let labels = Some(job.metadata.labels.clone().unwrap_or_default());
                 let workload = workloads::from_job(job, &context.namespace());
-                self.add_workload(workload, labels, context);
+                self.add_workload(workload, labels, context)?;
             }
             ("", "Pod") => {
                 let mut pod: Pod = context.decode(document, &mut self.warnings)?;
                 if let Some(spec) = pod.spec.as_mut() {
                     apiserver::default_pod_requests(spec);
                 }
-                let labels = pod.metadata.labels.clone().unwrap_or_default();
+                let labels = Some(pod.metadata.labels.clone().unwrap_or_default());
                 let workload = workloads::from_pod(pod, &context.namespace());
-                self.add_workload(workload, labels, context);
+                self.add_workload(workload, labels, context)?;
             }
             ("", "LimitRange") if version == "v1" => {
                 let mut range: LimitRange = context.decode(document, &mut self.warnings)?;
@@ -778,11 +812,11 @@ impl Loader {
     fn add_workload_text(
         &mut self,
         workload: &Workload,
-        labels: BTreeMap<String, String>,
         file: Arc<String>,
         range: Range<usize>,
         context: Context,
-    ) {
+    ) -> Result<(), LoadError> {
+        self.check_workload(workload, &context)?;
         let namespace = workload
             .metadata
             .namespace
@@ -790,15 +824,19 @@ impl Loader {
             .unwrap_or_else(|| context.namespace());
         let name = workload.metadata.name.clone().unwrap_or_default();
         let source = WorkloadSource::Json { file, range };
-        self.insert_workload(source, namespace, name, labels, context);
+        self.insert_workload(source, namespace, name, None, context);
+        Ok(())
     }
 
+    /// Adds a Workload kept decoded; `owner_labels` are the labels of the Job or Pod it was
+    /// made for.
     fn add_workload(
         &mut self,
         mut workload: Workload,
-        labels: BTreeMap<String, String>,
+        owner_labels: Option<BTreeMap<String, String>>,
         context: Context,
-    ) {
+    ) -> Result<(), LoadError> {
+        self.check_workload(&workload, &context)?;
         let namespace = workload
             .metadata
             .namespace
@@ -806,7 +844,19 @@ impl Loader {
             .clone();
         let name = workload.metadata.name.clone().unwrap_or_default();
         let source = WorkloadSource::Decoded(Box::new(workload));
-        self.insert_workload(source, namespace, name, labels, context);
+        self.insert_workload(source, namespace, name, owner_labels, context);
+        Ok(())
+    }
+
+    /// Runs the check set by [`Loader::check_workloads_with`], if any.
+    fn check_workload(&self, workload: &Workload, context: &Context) -> Result<(), LoadError> {
+        let Some(check) = self.workload_check else {
+            return Ok(());
+        };
+        match check(workload, &context.object.kind) {
+            Some((field, detail)) => Err(context.field_error(&field, &detail)),
+            None => Ok(()),
+        }
     }
 
     fn insert_workload(
@@ -814,7 +864,7 @@ impl Loader {
         workload: WorkloadSource,
         namespace: String,
         name: String,
-        labels: BTreeMap<String, String>,
+        owner_labels: Option<BTreeMap<String, String>>,
         context: Context,
     ) {
         let loaded = LoadedWorkload {
@@ -826,7 +876,7 @@ impl Loader {
             object: context.object.clone(),
             origin: context.origin.clone(),
             notes: Vec::new(),
-            labels,
+            owner_labels,
         };
         self.workloads.insert(loaded, context, &mut self.warnings);
     }

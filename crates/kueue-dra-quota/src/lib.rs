@@ -108,6 +108,6 @@ pub use quantity::{Format, Quantity, ResourceFormatter, resource_value};
 pub use release::{MAIN_COMMIT, Release, UnknownRelease};
 pub use validation::{ValidationProfile, validate_configuration};
 pub use verdict::{
-    FlavorCheck, FlavorMode, Outcome, PodSetVerdict, Queues, ResourceVerdict, Verdict,
+    FlavorCheck, FlavorMode, Outcome, PodSetVerdict, QueueIndex, Queues, ResourceVerdict, Verdict,
     VerdictSettings,
 };

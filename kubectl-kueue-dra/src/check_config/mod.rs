@@ -53,7 +53,7 @@ pub(crate) fn run(args: &CheckConfigArgs) -> anyhow::Result<ExitCode> {
     let (version, findings) = if args.files.is_empty() {
         check_cluster(args, flag_version)?
     } else {
-        let snapshot = input::load(&args.files, args.config.as_deref(), "default")?;
+        let snapshot = input::load(&args.files, args.config.as_deref(), "default", None)?;
         let version = flag_version.unwrap_or_default();
         (version, check(&snapshot, version, None)?)
     };
@@ -98,6 +98,7 @@ fn check_cluster(
         args.config.as_deref(),
         &NamespaceScope::All,
         &WorkloadSelectors::default(),
+        None,
         read_facts,
     )?;
     let version = cluster_release(&mut manager, flag_version)?;
@@ -125,6 +126,7 @@ fn check_cluster(
             None,
             &NamespaceScope::All,
             &WorkloadSelectors::default(),
+            None,
         )?;
         cluster_release(&mut worker, flag_version)?;
         let worker_configuration = worker

@@ -11,7 +11,9 @@ mod amount;
 mod assign;
 mod tree;
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, LabelSelector};
 use kueue_api::config::Configuration;
@@ -27,6 +29,7 @@ use crate::gates::FeatureGates;
 use crate::quantity::{Quantity, ResourceFormatter, resource_value};
 use crate::release::Release;
 use crate::rules::SchedulerRules;
+use amount::Amount;
 use assign::{Assigner, PodSetRequests};
 use tree::{FlavorResource, QuotaTree, TreeError};
 
@@ -243,6 +246,8 @@ impl Queues<'_> {
     ///
     /// For an admitted Workload, `pending` is the charge recomputed from the current
     /// objects, and the Workload's own reservation is taken out of its ClusterQueue's usage.
+    ///
+    /// Each call indexes the queues anew; [`QueueIndex`] indexes them once for many Workloads.
     #[must_use]
     pub fn verdict(
         &self,
@@ -250,6 +255,71 @@ impl Queues<'_> {
         pending: &Explanation,
         settings: &VerdictSettings,
     ) -> Verdict {
+        QueueIndex::new(*self, settings).verdict(workload, pending)
+    }
+}
+
+/// [`Queues`] prepared for the verdicts of many Workloads: ClusterQueues, LocalQueues and
+/// ResourceFlavors looked up by name, and the quota tree of each ClusterQueue built once,
+/// when a verdict first needs it.
+#[derive(Debug)]
+pub struct QueueIndex<'a> {
+    queues: Queues<'a>,
+    settings: &'a VerdictSettings,
+    /// The first ClusterQueue of each name.
+    cluster_queues: HashMap<&'a str, &'a ClusterQueue>,
+    /// The first LocalQueue of each namespace and name; `default` for one without a namespace.
+    local_queues: HashMap<(&'a str, &'a str), &'a LocalQueue>,
+    /// The quota tree of each ClusterQueue with the usage its status records, by name.
+    trees: HashMap<&'a str, OnceLock<Result<QuotaTree, TreeError>>>,
+}
+
+impl<'a> QueueIndex<'a> {
+    /// Indexes `queues` for verdicts under `settings`.
+    #[must_use]
+    pub fn new(queues: Queues<'a>, settings: &'a VerdictSettings) -> Self {
+        let mut cluster_queues = HashMap::new();
+        for queue in queues.cluster_queues {
+            if let Some(name) = queue.metadata.name.as_deref() {
+                cluster_queues.entry(name).or_insert(queue);
+            }
+        }
+        let mut local_queues = HashMap::new();
+        for queue in queues.local_queues {
+            if let Some(name) = queue.metadata.name.as_deref() {
+                let namespace = queue.metadata.namespace.as_deref().unwrap_or("default");
+                local_queues.entry((namespace, name)).or_insert(queue);
+            }
+        }
+        let trees = cluster_queues
+            .keys()
+            .map(|name| (*name, OnceLock::new()))
+            .collect();
+        Self {
+            queues,
+            settings,
+            cluster_queues,
+            local_queues,
+            trees,
+        }
+    }
+
+    /// Returns the settings the verdicts are computed under.
+    #[must_use]
+    pub fn settings(&self) -> &'a VerdictSettings {
+        self.settings
+    }
+
+    /// Returns the first ClusterQueue named `name`.
+    #[must_use]
+    pub fn cluster_queue(&self, name: &str) -> Option<&'a ClusterQueue> {
+        self.cluster_queues.get(name).copied()
+    }
+
+    /// Computes the verdict for `workload`, as [`Queues::verdict`] does.
+    #[must_use]
+    pub fn verdict(&self, workload: &Workload, pending: &Explanation) -> Verdict {
+        let settings = self.settings;
         let mut notes = Vec::new();
         let cluster_queue = match self.cluster_queue_for(workload) {
             Ok(cluster_queue) => cluster_queue,
@@ -304,24 +374,7 @@ impl Queues<'_> {
             Some(_) => {}
         }
 
-        let admission = admission_usage(workload, &name);
-        let usage_of = |queue: &ClusterQueue| {
-            let mut usage = reserved_usage(queue);
-            if queue.metadata.name.as_deref() == Some(name.as_str()) {
-                for (key, value) in &admission {
-                    let entry = usage.entry(key.clone()).or_default();
-                    *entry = entry.saturating_sub(*value).max(0);
-                }
-            }
-            usage
-        };
-        let tree = match QuotaTree::build(
-            cluster_queue,
-            self.cluster_queues,
-            self.cohorts,
-            &usage_of,
-            rules.unlimited_amounts,
-        ) {
+        let tree = match self.tree(cluster_queue, &name, workload) {
             Ok(tree) => tree,
             Err(TreeError::CohortCycle(cohort)) => {
                 notes.push(format!(
@@ -340,7 +393,7 @@ impl Queues<'_> {
         let assigner = Assigner {
             cluster_queue,
             tree: &tree,
-            resource_flavors: self.resource_flavors,
+            resource_flavors: self.queues.resource_flavors,
             rules,
             settings,
         };
@@ -373,7 +426,7 @@ impl Queues<'_> {
             };
 
         // Input without any queue gives no evidence about the cluster's queues.
-        if self.local_queues.is_empty() && self.cluster_queues.is_empty() {
+        if self.queues.local_queues.is_empty() && self.queues.cluster_queues.is_empty() {
             return Err(blocked(
                 Outcome::NotComputed,
                 "",
@@ -400,10 +453,7 @@ impl Queues<'_> {
                 ));
             }
             let namespace = workload.metadata.namespace.as_deref().unwrap_or("default");
-            let Some(local_queue) = self.local_queues.iter().find(|queue| {
-                queue.metadata.namespace.as_deref().unwrap_or("default") == namespace
-                    && queue.metadata.name.as_deref() == Some(queue_name.as_str())
-            }) else {
+            let Some(local_queue) = self.local_queues.get(&(namespace, queue_name.as_str())) else {
                 return Err(blocked(
                     Outcome::QueueBlocked,
                     "",
@@ -427,17 +477,54 @@ impl Queues<'_> {
             local_queue.spec.cluster_queue.clone().unwrap_or_default()
         };
 
-        self.cluster_queues
-            .iter()
-            .find(|queue| queue.metadata.name.as_deref() == Some(name.as_str()))
-            .ok_or_else(|| {
-                blocked(
-                    Outcome::QueueBlocked,
-                    &name,
-                    format!("ClusterQueue {name} doesn't exist"),
-                    "The input has no ClusterQueue of this name.",
-                )
-            })
+        self.cluster_queue(&name).ok_or_else(|| {
+            blocked(
+                Outcome::QueueBlocked,
+                &name,
+                format!("ClusterQueue {name} doesn't exist"),
+                "The input has no ClusterQueue of this name.",
+            )
+        })
+    }
+
+    /// Returns the quota tree of `cluster_queue`, named `name`, with usage as Kueue's cache
+    /// holds it while the scheduler considers `workload`: an admitted Workload's own
+    /// reservation is taken out of the ClusterQueue's usage, so that it does not count
+    /// against itself.
+    fn tree(
+        &self,
+        cluster_queue: &ClusterQueue,
+        name: &str,
+        workload: &Workload,
+    ) -> Result<Cow<'_, QuotaTree>, TreeError> {
+        let build = || {
+            let rules = SchedulerRules::of(self.settings.release);
+            QuotaTree::build(
+                cluster_queue,
+                self.queues.cluster_queues,
+                self.queues.cohorts,
+                &reserved_usage,
+                rules.unlimited_amounts,
+            )
+        };
+        let base = match self.trees.get(name) {
+            Some(tree) => Cow::Borrowed(tree.get_or_init(build).as_ref().map_err(Clone::clone)?),
+            None => Cow::Owned(build()?),
+        };
+        let admission = admission_usage(workload, name);
+        if admission.is_empty() {
+            return Ok(base);
+        }
+        let mut usage = reserved_usage(cluster_queue);
+        for (key, value) in admission {
+            let entry = usage.entry(key).or_default();
+            *entry = entry.saturating_sub(value).max(0);
+        }
+        let usage = usage
+            .into_iter()
+            .map(|(key, value)| (key, Amount::from_value(value)))
+            .collect();
+        Ok(Cow::Owned(base.with_target_usage(usage)))
     }
 
     /// Returns why Kueue would keep the ClusterQueue inactive: a flavor it names is missing,
@@ -451,6 +538,7 @@ impl Queues<'_> {
             .map(|flavor| flavor.name.as_str())
             .filter(|flavor| {
                 !self
+                    .queues
                     .resource_flavors
                     .iter()
                     .any(|known| known.metadata.name.as_deref() == Some(*flavor))

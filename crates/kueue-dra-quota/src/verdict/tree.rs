@@ -3,6 +3,7 @@
 //! the usage of every ClusterQueue and Cohort (`pkg/cache/scheduler/resource_node.go`).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use kueue_api::v1beta2::{ClusterQueue, Cohort, ResourceGroup};
 
@@ -20,7 +21,7 @@ pub(crate) struct NodeQuota {
     pub(crate) lending_limit: Option<Amount>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Node {
     parent: Option<usize>,
     child_cohorts: Vec<usize>,
@@ -34,11 +35,17 @@ struct Node {
 }
 
 /// The quota tree that contains one ClusterQueue.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct QuotaTree {
-    nodes: Vec<Node>,
+    /// The nodes, shared by the trees that differ only in usage.
+    nodes: Arc<Vec<Node>>,
     /// The index of the ClusterQueue whose verdict is computed.
     target: usize,
+    /// The index of the root Cohort; `None` when the ClusterQueue is in no Cohort.
+    root: Option<usize>,
+    /// Usage that replaces the nodes' own, by node index: set for the target ClusterQueue
+    /// and its Cohorts by [`QuotaTree::with_target_usage`].
+    usage_overrides: BTreeMap<usize, BTreeMap<FlavorResource, Amount>>,
 }
 
 /// The reason the tree could not be built.
@@ -75,10 +82,12 @@ impl QuotaTree {
             .filter(|name| !name.is_empty())
         else {
             let mut tree = Self {
-                nodes,
+                nodes: Arc::new(nodes),
                 target: target_index,
+                root: None,
+                usage_overrides: BTreeMap::new(),
             };
-            tree.compute_cluster_queue(target_index);
+            tree.compute();
             return Ok(tree);
         };
 
@@ -157,17 +166,63 @@ impl QuotaTree {
 
         let root_index = cohort_index[chain.last().map_or("", String::as_str)];
         let mut tree = Self {
-            nodes,
+            nodes: Arc::new(nodes),
             target: target_index,
+            root: Some(root_index),
+            usage_overrides: BTreeMap::new(),
         };
-        tree.compute_cohort(root_index);
+        tree.compute();
         Ok(tree)
+    }
+
+    /// Returns the same tree with `usage` as the target ClusterQueue's usage, and the usage
+    /// of the Cohorts above it computed again, as [`QuotaTree::build`] would with that usage.
+    /// The nodes are shared, not copied.
+    pub(crate) fn with_target_usage(&self, usage: BTreeMap<FlavorResource, Amount>) -> Self {
+        let mut tree = Self {
+            nodes: Arc::clone(&self.nodes),
+            target: self.target,
+            root: self.root,
+            usage_overrides: BTreeMap::from([(self.target, usage)]),
+        };
+        let mut child = tree.target;
+        while let Some(parent) = tree.nodes[child].parent {
+            // As `compute_cohort` does: the child Cohorts first, then the ClusterQueues.
+            let node = &tree.nodes[parent];
+            let mut parent_usage = BTreeMap::new();
+            for &sibling in node.child_cohorts.iter().chain(&node.child_cluster_queues) {
+                for (key, usage) in tree.node_usage(sibling) {
+                    let beyond = usage.sub(tree.local_quota(sibling, key)).max(Amount::ZERO);
+                    let entry: &mut Amount = parent_usage.entry(key.clone()).or_default();
+                    *entry = entry.add(beyond);
+                }
+            }
+            tree.usage_overrides.insert(parent, parent_usage);
+            child = parent;
+        }
+        tree
+    }
+
+    /// Returns the usage of a node: its override, if any, or its own.
+    fn node_usage(&self, index: usize) -> &BTreeMap<FlavorResource, Amount> {
+        self.usage_overrides
+            .get(&index)
+            .unwrap_or(&self.nodes[index].usage)
+    }
+
+    /// Computes the subtree quota of every node, and the usage of every Cohort, from the
+    /// root down.
+    fn compute(&mut self) {
+        match self.root {
+            Some(root) => self.compute_cohort(root),
+            None => self.compute_cluster_queue(self.target),
+        }
     }
 
     /// Kueue's `updateClusterQueueResourceNode`: the subtree quota of a ClusterQueue is its
     /// nominal quota.
     fn compute_cluster_queue(&mut self, index: usize) {
-        let node = &mut self.nodes[index];
+        let node = &mut Arc::make_mut(&mut self.nodes)[index];
         node.subtree_quota = node
             .quotas
             .iter()
@@ -183,8 +238,9 @@ impl QuotaTree {
             .iter()
             .map(|(key, quota)| (key.clone(), quota.nominal))
             .collect();
-        self.nodes[index].subtree_quota = own;
-        self.nodes[index].usage = BTreeMap::new();
+        let node = &mut Arc::make_mut(&mut self.nodes)[index];
+        node.subtree_quota = own;
+        node.usage = BTreeMap::new();
 
         let child_cohorts = self.nodes[index].child_cohorts.clone();
         for child in child_cohorts {
@@ -208,7 +264,7 @@ impl QuotaTree {
             let beyond = usage.sub(self.local_quota(child, key)).max(Amount::ZERO);
             used.push((key.clone(), beyond));
         }
-        let parent = &mut self.nodes[parent];
+        let parent = &mut Arc::make_mut(&mut self.nodes)[parent];
         for (key, delta) in lent {
             let entry = parent.subtree_quota.entry(key).or_default();
             *entry = entry.add(delta);
@@ -241,11 +297,7 @@ impl QuotaTree {
     }
 
     fn usage_at(&self, index: usize, key: &FlavorResource) -> Amount {
-        self.nodes[index]
-            .usage
-            .get(key)
-            .copied()
-            .unwrap_or_default()
+        self.node_usage(index).get(key).copied().unwrap_or_default()
     }
 
     fn local_available(&self, index: usize, key: &FlavorResource) -> Amount {
@@ -422,4 +474,128 @@ fn to_amounts(values: BTreeMap<FlavorResource, i64>) -> BTreeMap<FlavorResource,
         .into_iter()
         .map(|(key, value)| (key, Amount::from_value(value)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two levels of Cohorts, `root` above `left` and `right`, with lending and borrowing
+    /// limits, and three ClusterQueues with usage; `target` is under `left`.
+    const TREE: &str = r"
+kind: Cohort
+metadata: {name: root}
+spec:
+  resourceGroups:
+  - coveredResources: [gpu]
+    flavors:
+    - name: a100
+      resources: [{name: gpu, nominalQuota: 2}]
+---
+kind: Cohort
+metadata: {name: left}
+spec: {parentName: root}
+---
+kind: Cohort
+metadata: {name: right}
+spec: {parentName: root}
+---
+kind: ClusterQueue
+metadata: {name: target}
+spec:
+  cohortName: left
+  resourceGroups:
+  - coveredResources: [gpu, cpu]
+    flavors:
+    - name: a100
+      resources:
+      - {name: gpu, nominalQuota: 4, lendingLimit: 1, borrowingLimit: 3}
+      - {name: cpu, nominalQuota: 8}
+---
+kind: ClusterQueue
+metadata: {name: neighbour}
+spec:
+  cohortName: left
+  resourceGroups:
+  - coveredResources: [gpu]
+    flavors:
+    - name: a100
+      resources: [{name: gpu, nominalQuota: 2, lendingLimit: 2}]
+---
+kind: ClusterQueue
+metadata: {name: far}
+spec:
+  cohortName: right
+  resourceGroups:
+  - coveredResources: [gpu]
+    flavors:
+    - name: a100
+      resources: [{name: gpu, nominalQuota: 6, lendingLimit: 3}]
+";
+
+    fn objects<T: serde::de::DeserializeOwned>(kind: &str) -> Vec<T> {
+        let documents: Vec<serde_json::Value> =
+            serde_saphyr::from_multiple(TREE).expect("the test tree is YAML");
+        documents
+            .into_iter()
+            .filter(|document| document["kind"] == kind)
+            .map(|document| serde_json::from_value(document).expect("a valid object"))
+            .collect()
+    }
+
+    fn key(resource: &str) -> FlavorResource {
+        ("a100".to_owned(), resource.to_owned())
+    }
+
+    /// Builds the tree of `target` with `target_usage` of GPUs and CPUs for it, and fixed
+    /// usage for the other ClusterQueues.
+    fn tree_with(target_usage: (i64, i64)) -> QuotaTree {
+        let cluster_queues: Vec<ClusterQueue> = objects("ClusterQueue");
+        let cohorts: Vec<Cohort> = objects("Cohort");
+        let usage_of = |queue: &ClusterQueue| match queue.metadata.name.as_deref() {
+            Some("target") => {
+                BTreeMap::from([(key("gpu"), target_usage.0), (key("cpu"), target_usage.1)])
+            }
+            Some("neighbour") => BTreeMap::from([(key("gpu"), 3)]),
+            _ => BTreeMap::from([(key("gpu"), 5)]),
+        };
+        QuotaTree::build(
+            &cluster_queues[0],
+            &cluster_queues,
+            &cohorts,
+            &usage_of,
+            true,
+        )
+        .expect("no cycle")
+    }
+
+    /// Everything the flavor assigner reads from a tree, for `key`.
+    fn readings(tree: &QuotaTree, resource: &str) -> (Amount, Amount, Amount, (u32, bool)) {
+        let key = key(resource);
+        (
+            tree.usage(&key),
+            tree.available(&key),
+            tree.potential_available(&key),
+            tree.lowest_fitting_height(&key, Amount::from_value(2)),
+        )
+    }
+
+    #[test]
+    fn target_usage_changed_reads_as_a_tree_built_with_it() {
+        let base = tree_with((6, 4));
+        for usage in [(0, 0), (1, 8), (4, 2), (7, 9)] {
+            let changed = base.with_target_usage(BTreeMap::from([
+                (key("gpu"), Amount::from_value(usage.0)),
+                (key("cpu"), Amount::from_value(usage.1)),
+            ]));
+            let built = tree_with(usage);
+            for resource in ["gpu", "cpu"] {
+                assert_eq!(
+                    readings(&changed, resource),
+                    readings(&built, resource),
+                    "{resource} with target usage {usage:?}"
+                );
+            }
+        }
+    }
 }
