@@ -576,6 +576,8 @@ impl Cluster {
                 continue_token = continue_token.is_some(),
                 "listing page"
             );
+            // NOTE: the next page is requested only after this one is decoded, so with either
+            // `Listing` the waits for the pages of one kind do not overlap the decoding.
             let page = match self.send(kind, || api.list(&params)).await {
                 Ok(Fetched::Objects(page)) => page,
                 Ok(Fetched::Forbidden) => return Ok(Fetched::Forbidden),
