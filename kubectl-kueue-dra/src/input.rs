@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use kubectl_kueue_dra::cli::ClusterArgs;
 use kueue_dra_cluster::controller::ControllerLookup;
-use kueue_dra_cluster::live::{Cluster, ConnectOptions, DEFAULT_PAGE_SIZE, ReadOptions};
+use kueue_dra_cluster::live::{Cluster, ConnectOptions, DEFAULT_PAGE_SIZE, Listing, ReadOptions};
 use kueue_dra_cluster::{Loader, Snapshot, WorkloadCheck};
 
 use crate::diagnostics;
@@ -129,6 +129,7 @@ where
             kueue_namespace: args.kueue_namespace.clone(),
             read_configuration: config.is_none(),
             page_size: DEFAULT_PAGE_SIZE,
+            listing: Listing::Concurrent,
             workload_label_selector: selectors.label.clone(),
             workload_field_selector: selectors.field.clone(),
         };

@@ -743,6 +743,12 @@ fn strip_type(mut object: Value) -> Value {
     object
 }
 
+/// Returns the resource (a plural such as `workloads`) that a request path lists or gets, or
+/// `None` for discovery and `/version`.
+pub fn resource_of(path: &str) -> Option<String> {
+    Target::parse(path).map(|target| target.plural)
+}
+
 /// The resource a request path names.
 struct Target {
     group_version: String,

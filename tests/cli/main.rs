@@ -19,6 +19,7 @@ mod kubectl;
 mod kubectl_completion;
 mod live;
 mod live_access;
+mod live_listing;
 mod real_manifests;
 mod releases;
 mod verdict;

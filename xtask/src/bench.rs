@@ -1,6 +1,6 @@
 //! `cargo xtask bench`: times `explain -A` on generated cluster snapshots against the floor
-//! (`serde_json` reading the same file) and a peer (a jq program), and writes the figures to
-//! docs/BENCHMARKS.md.
+//! (`serde_json` reading the same file) and a peer (a jq program), then runs the live-mode
+//! benchmark of [`crate::live_bench`], and writes the figures to docs/BENCHMARKS.md.
 //!
 //! Wall time is measured around each child process. Peak RSS is the child's maximum resident
 //! set size as `/usr/bin/time -f %M` reports it, in KiB.
@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::snapshot;
+use crate::{live_bench, snapshot};
 
 /// The page the figures go to, relative to the repository root.
-const BENCHMARKS_PAGE: &str = "docs/BENCHMARKS.md";
+pub(crate) const BENCHMARKS_PAGE: &str = "docs/BENCHMARKS.md";
 /// The markers around the part of [`BENCHMARKS_PAGE`] that each run replaces; the text
 /// outside them is written by hand.
 const START_MARKER: &str = "<!-- cargo xtask bench: start -->";
@@ -47,33 +47,47 @@ def quantity:
 "#;
 
 /// The options of `cargo xtask bench`.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Options {
     /// Runs of each command; the median is reported.
     pub(crate) repeats: usize,
+    /// Whether only the live-mode benchmark runs (`--live`).
+    pub(crate) live_only: bool,
 }
 
 impl Options {
-    /// Parses the options after the task name: none, or `--repeats N`.
+    /// Parses the options after the task name: `--repeats N` and `--live`, in any order.
     pub(crate) fn parse(options: &[String], usage: &str) -> Result<Self> {
-        match options {
-            [] => Ok(Self { repeats: 3 }),
-            [flag, count] if flag == "--repeats" => {
-                let repeats: usize =
-                    count
-                        .parse()
-                        .ok()
-                        .filter(|count| *count > 0)
-                        .with_context(|| {
-                            format!("invalid --repeats `{count}`: expected a whole number above 0")
-                        })?;
-                Ok(Self { repeats })
+        let mut parsed = Self {
+            repeats: 3,
+            live_only: false,
+        };
+        let mut options = options.iter();
+        while let Some(option) = options.next() {
+            match option.as_str() {
+                "--live" => parsed.live_only = true,
+                "--repeats" => {
+                    let count = options
+                        .next()
+                        .with_context(|| format!("missing value after `--repeats`\n\n{usage}"))?;
+                    parsed.repeats =
+                        count
+                            .parse()
+                            .ok()
+                            .filter(|count| *count > 0)
+                            .with_context(|| {
+                                format!(
+                                    "invalid --repeats `{count}`: expected a whole number above 0"
+                                )
+                            })?;
+                }
+                other => bail!(
+                    "unknown option `{other}` for `bench`: expected `--repeats N` or \
+                     `--live`\n\n{usage}"
+                ),
             }
-            _ => bail!(
-                "invalid options for `bench`: `{}`: expected none or `--repeats N`\n\n{usage}",
-                options.join(" ")
-            ),
         }
+        Ok(parsed)
     }
 }
 
@@ -106,8 +120,12 @@ impl Measurement {
 }
 
 /// Builds the programs, generates the snapshots, measures every command and writes
-/// [`BENCHMARKS_PAGE`].
+/// [`BENCHMARKS_PAGE`]. With `--live`, runs only the live-mode benchmark.
 pub(crate) fn run(root: &Path, options: &Options) -> Result<ExitCode> {
+    if options.live_only {
+        return live_bench::run(root, options.repeats);
+    }
+
     let release = root.join("target/release");
     cargo(
         root,
@@ -173,13 +191,18 @@ pub(crate) fn run(root: &Path, options: &Options) -> Result<ExitCode> {
     let section = render(&snapshots, &measurements, options.repeats)?;
     let page = root.join(BENCHMARKS_PAGE);
     let existing = fs::read_to_string(&page).unwrap_or_default();
-    fs::write(&page, replace_section(&existing, &section))
-        .with_context(|| format!("failed to write `{}`", page.display()))?;
+    fs::write(
+        &page,
+        replace_section(&existing, &section, START_MARKER, END_MARKER),
+    )
+    .with_context(|| format!("failed to write `{}`", page.display()))?;
     eprintln!("bench: wrote {BENCHMARKS_PAGE}");
-    Ok(ExitCode::SUCCESS)
+
+    live_bench::run(root, options.repeats)
 }
 
-fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+/// Runs cargo in `root` with `args`, and fails unless it succeeds.
+pub(crate) fn cargo(root: &Path, args: &[&str]) -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(&cargo)
         .args(args)
@@ -277,6 +300,7 @@ fn render(
     for line in machine_description() {
         writeln!(text, "- {line}")?;
     }
+    writeln!(text, "- jq: {}", command_output("jq", &["--version"]))?;
 
     writeln!(text, "\n### Snapshots\n")?;
     writeln!(text, "| file | Workloads | admitted | objects | size |")?;
@@ -386,7 +410,7 @@ fn as_float(count: u64) -> f64 {
 }
 
 /// Returns the CPU model, core count, memory, kernel and compiler, each as one line.
-fn machine_description() -> Vec<String> {
+pub(crate) fn machine_description() -> Vec<String> {
     let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
         .lines()
@@ -401,28 +425,34 @@ fn machine_description() -> Vec<String> {
         .lines()
         .find_map(|line| line.strip_prefix("MemTotal:"))
         .map_or_else(|| "unknown".to_owned(), |rest| rest.trim().to_owned());
-    let command_output = |program: &str, args: &[&str]| {
-        Command::new(program).args(args).output().ok().map_or_else(
-            || format!("`{program}` not found"),
-            |output| String::from_utf8_lossy(&output.stdout).trim().to_owned(),
-        )
-    };
     vec![
         format!("CPU: {model}, {cores} cores available to the process"),
         format!("memory: {memory}"),
         format!("kernel: {}", command_output("uname", &["-sr"])),
         format!("compiler: {}", command_output("rustc", &["--version"])),
-        format!("jq: {}", command_output("jq", &["--version"])),
     ]
 }
 
-/// Returns `page` with the generated section replaced by `section`, or appended when the
-/// page has no markers.
-fn replace_section(page: &str, section: &str) -> String {
-    let start = page.find(START_MARKER);
+/// Returns the trimmed standard output of a command, or a note that it was not found.
+fn command_output(program: &str, args: &[&str]) -> String {
+    Command::new(program).args(args).output().ok().map_or_else(
+        || format!("`{program}` not found"),
+        |output| String::from_utf8_lossy(&output.stdout).trim().to_owned(),
+    )
+}
+
+/// Returns `page` with the section between `start_marker` and `end_marker` replaced by
+/// `section`, or with `section` appended when the page lacks the markers.
+pub(crate) fn replace_section(
+    page: &str,
+    section: &str,
+    start_marker: &str,
+    end_marker: &str,
+) -> String {
+    let start = page.find(start_marker);
     let end = page
-        .find(END_MARKER)
-        .map(|position| position + END_MARKER.len());
+        .find(end_marker)
+        .map(|position| position + end_marker.len());
     match (start, end) {
         (Some(start), Some(end)) if start < end => {
             let end = page[end..].strip_prefix('\n').map_or(end, |_| end + 1);
@@ -441,8 +471,27 @@ mod tests {
         let page = format!("# Title\n\nbefore\n{START_MARKER}\nold\n{END_MARKER}\nafter\n");
         let section = format!("{START_MARKER}\nnew\n{END_MARKER}\n");
         assert_eq!(
-            replace_section(&page, &section),
+            replace_section(&page, &section, START_MARKER, END_MARKER),
             format!("# Title\n\nbefore\n{START_MARKER}\nnew\n{END_MARKER}\nafter\n")
+        );
+    }
+
+    #[test]
+    fn sections_are_replaced_independently() {
+        let live_start = live_bench::START_MARKER;
+        let live_end = live_bench::END_MARKER;
+        let page = format!(
+            "{START_MARKER}\nfiles\n{END_MARKER}\nbetween\n{live_start}\nold\n{live_end}\nend\n"
+        );
+        let section = format!("{live_start}\nnew\n{live_end}\n");
+
+        let replaced = replace_section(&page, &section, live_start, live_end);
+
+        assert_eq!(
+            replaced,
+            format!(
+                "{START_MARKER}\nfiles\n{END_MARKER}\nbetween\n{live_start}\nnew\n{live_end}\nend\n"
+            )
         );
     }
 
@@ -450,8 +499,59 @@ mod tests {
     fn section_is_appended_without_markers() {
         let section = format!("{START_MARKER}\nnew\n{END_MARKER}\n");
         assert_eq!(
-            replace_section("# Title\n", &section),
+            replace_section("# Title\n", &section, START_MARKER, END_MARKER),
             format!("# Title\n{section}")
+        );
+    }
+
+    fn parse(options: &[&str]) -> Result<Options> {
+        let options: Vec<String> = options.iter().map(|option| (*option).to_owned()).collect();
+        Options::parse(&options, "usage")
+    }
+
+    #[test]
+    fn options_default_to_full_run() {
+        let options = parse(&[]).expect("no options");
+        assert_eq!(
+            options,
+            Options {
+                repeats: 3,
+                live_only: false
+            }
+        );
+    }
+
+    #[test]
+    fn live_and_repeats_in_any_order() {
+        let expected = Options {
+            repeats: 5,
+            live_only: true,
+        };
+        assert_eq!(
+            parse(&["--live", "--repeats", "5"]).expect("valid"),
+            expected
+        );
+        assert_eq!(
+            parse(&["--repeats", "5", "--live"]).expect("valid"),
+            expected
+        );
+    }
+
+    #[test]
+    fn repeats_needs_value() {
+        let error = parse(&["--live", "--repeats"]).expect_err("no count");
+        assert_eq!(
+            error.to_string(),
+            "missing value after `--repeats`\n\nusage"
+        );
+    }
+
+    #[test]
+    fn unknown_option_is_rejected() {
+        let error = parse(&["--remote"]).expect_err("unknown option");
+        assert_eq!(
+            error.to_string(),
+            "unknown option `--remote` for `bench`: expected `--repeats N` or `--live`\n\nusage"
         );
     }
 

@@ -8,6 +8,8 @@ mod bench;
 mod docs;
 mod fuzz;
 mod generated;
+mod live_apiserver;
+mod live_bench;
 mod markdown;
 mod snapshot;
 
@@ -32,10 +34,12 @@ tasks:
   gen-snapshot --workloads N [--output PATH]
                      write a cluster snapshot of N Workloads as one `kind: List` JSON file,
                      by default target/bench/snapshot-N.json
-  bench [--repeats N]
+  bench [--repeats N] [--live]
                      build in release mode, time `explain -A` on snapshots of 10,000 and
                      100,000 Workloads against serde_json and jq (N runs each, default 3),
-                     and write the figures to docs/BENCHMARKS.md
+                     then time concurrent and sequential listing of a 10,000-Workload
+                     snapshot served by a local apiserver on 127.0.0.1, and write the
+                     figures to docs/BENCHMARKS.md; --live runs only the listing part
   fuzz --seconds N [--runs N] [TARGET...]
                      run each fuzz target in fuzz/ (all when none is named) for at most
                      N seconds and N executions, one after the other; needs a nightly

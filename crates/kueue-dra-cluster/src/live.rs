@@ -64,10 +64,27 @@ pub struct ReadOptions {
     pub read_configuration: bool,
     /// The `limit` of each list request.
     pub page_size: u32,
+    /// Whether the kinds are listed at once or one after another.
+    pub listing: Listing,
     /// The `labelSelector` of the Workload list, from the plugin's `-l`.
     pub workload_label_selector: Option<String>,
     /// The `fieldSelector` of the Workload list, such as `metadata.name=job-sample`.
     pub workload_field_selector: Option<String>,
+}
+
+/// The order of the requests of [`Cluster::read_into`]. Either order reads the same objects
+/// with the same requests, so the results are the same.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Listing {
+    /// Every kind, Kueue's ConfigMap and its controller Deployment are requested at once.
+    /// The pages of one kind still follow each other, because each page needs the `continue`
+    /// token of the one before.
+    #[default]
+    Concurrent,
+    /// One kind after another in a fixed order, then the ConfigMap, then the Deployment, so
+    /// that only one request is in flight at a time. Benchmarks compare it with
+    /// [`Listing::Concurrent`].
+    Sequential,
 }
 
 /// A connected cluster: the client, and the context and server it talks to, for messages.
@@ -396,9 +413,10 @@ impl Cluster {
         Ok(names)
     }
 
-    /// Lists every kind the loader uses and gets Kueue's ConfigMap, all at once, and adds
-    /// them to `loader`. Gets Kueue's controller Deployment at the same time and returns its
-    /// manager container, from which the caller reads the Kueue release and feature gates.
+    /// Lists every kind the loader uses and gets Kueue's ConfigMap, at once or one after
+    /// another as `options.listing` sets, and adds them to `loader`. Gets Kueue's controller
+    /// Deployment too and returns its manager container, from which the caller reads the
+    /// Kueue release and feature gates.
     ///
     /// A kind the credentials may not read is skipped with a warning that names the RBAC rule
     /// that would allow it. Kueue's API group not being served is an error, as is any other
@@ -408,7 +426,6 @@ impl Cluster {
         loader: &mut Loader,
         options: &ReadOptions,
     ) -> Result<ControllerLookup, LiveError> {
-        let lists = join_all(KINDS.iter().map(|kind| self.list_all(kind, options)));
         let config_map = async {
             if options.read_configuration {
                 self.get_config_map(&options.kueue_namespace)
@@ -419,7 +436,19 @@ impl Cluster {
             }
         };
         let deployment = self.get_controller(&options.kueue_namespace);
-        let (lists, config_map, deployment) = futures::join!(lists, config_map, deployment);
+        let (lists, config_map, deployment) = match options.listing {
+            Listing::Concurrent => {
+                let lists = join_all(KINDS.iter().map(|kind| self.list_all(kind, options)));
+                futures::join!(lists, config_map, deployment)
+            }
+            Listing::Sequential => {
+                let mut lists = Vec::with_capacity(KINDS.len());
+                for kind in &KINDS {
+                    lists.push(self.list_all(kind, options).await);
+                }
+                (lists, config_map.await, deployment.await)
+            }
+        };
 
         // Report an unreachable server first: every request fails the same way then.
         let mut results: Vec<_> = KINDS.iter().zip(lists).collect();
@@ -547,6 +576,8 @@ impl Cluster {
                 continue_token = continue_token.is_some(),
                 "listing page"
             );
+            // NOTE: the next page is requested only after this one is decoded, so with either
+            // `Listing` the waits for the pages of one kind do not overlap the decoding.
             let page = match self.send(kind, || api.list(&params)).await {
                 Ok(Fetched::Objects(page)) => page,
                 Ok(Fetched::Forbidden) => return Ok(Fetched::Forbidden),
