@@ -1,5 +1,6 @@
 //! `kubectl kueue-dra explain`: what Kueue charges each workload for its DRA devices.
 
+use std::io;
 use std::process::ExitCode;
 
 use anyhow::bail;
@@ -12,7 +13,7 @@ use crate::diagnostics;
 use crate::filter::Filters;
 use crate::input::{self, ClusterInput, NamespaceScope, WorkloadSelectors};
 use crate::output;
-use crate::report::{Report, StreamedReport, WorkloadReport};
+use crate::report::{self, Report, WorkloadReport};
 use crate::table;
 use crate::validate;
 
@@ -79,13 +80,8 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     // workloads never has all its explanations in memory.
     let (written, inadmissible) = if args.output == ExplainOutput::Json {
         let keep = |workload: &WorkloadReport| filters.keeps(workload);
-        let streamed = StreamedReport::new(&snapshot, version, namespace, &keep);
-        let written = output::write_json(&streamed);
-        let tally = streamed.into_tally();
-        if let Some(error) = tally.error {
-            return Err(error);
-        }
-        written?;
+        let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+        let tally = report::write_json(&snapshot, version, namespace, &keep, &mut stdout)?;
         (tally.written, tally.inadmissible)
     } else {
         let mut report = Report::build(&snapshot, version, namespace)?;

@@ -1,7 +1,5 @@
 //! Renderers shared by the commands: kubectl-style tables and the JSON and YAML documents.
 
-use std::io::{self, Write as _};
-
 use anstyle::Style;
 use anyhow::Context as _;
 use comfy_table::{ContentArrangement, Table};
@@ -80,17 +78,6 @@ pub(crate) fn json(document: &impl Serialize) -> anyhow::Result<String> {
     let mut json = serde_json::to_string_pretty(document).context("cannot render JSON")?;
     json.push('\n');
     Ok(json)
-}
-
-/// Writes `document` to standard output as indented JSON with a final newline, without
-/// building the whole text in memory.
-pub(crate) fn write_json(document: &impl Serialize) -> anyhow::Result<()> {
-    let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    serde_json::to_writer_pretty(&mut stdout, document)
-        .map_err(io::Error::from)
-        .and_then(|()| stdout.write_all(b"\n"))
-        .and_then(|()| stdout.flush())
-        .context("cannot write to standard output")
 }
 
 /// Renders `document` as YAML.

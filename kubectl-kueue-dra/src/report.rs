@@ -1,7 +1,7 @@
 //! The `explain` report: one explanation per workload, in the JSON shape scripts rely on.
 
-use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
+use std::io::{self, Write};
 use std::sync::LazyLock;
 
 use kueue_api::config::Configuration;
@@ -12,8 +12,8 @@ use kueue_dra_quota::{
     Calculator, DriftChange, Explanation, QueueIndex, Queues, Release, Status, Verdict,
     VerdictSettings, drift, without_admission,
 };
-use serde::ser::{Error as _, SerializeSeq as _, SerializeStruct as _};
-use serde::{Serialize, Serializer};
+use rayon::prelude::*;
+use serde::Serialize;
 
 /// The document `explain -o json` prints.
 #[derive(Debug, Serialize)]
@@ -69,10 +69,16 @@ impl Report {
         namespace: Option<&str>,
     ) -> anyhow::Result<Self> {
         let mut workloads = Vec::new();
-        explain_each(snapshot, release, namespace, &mut |workload| {
-            workloads.push(workload);
-            Ok(())
-        })?;
+        explain_each(
+            snapshot,
+            release,
+            namespace,
+            &|workload| workload,
+            &mut |workload| {
+                workloads.push(workload);
+                Ok(())
+            },
+        )?;
         Ok(Self {
             kueue_version: release.to_string(),
             workloads,
@@ -93,17 +99,23 @@ impl WorkloadReport {
     }
 }
 
+/// How many workloads are explained together, in parallel, before they are passed on in
+/// order: enough to keep every core busy, few enough that they take little memory.
+const BATCH: usize = 256;
+
 /// Explains the workloads of `snapshot` in `namespace`, or in every namespace, sorted by
-/// namespace, then name, and passes each explanation to `visit` as soon as it is made, so
-/// that one is held at a time. Stops at the first error of `visit`.
+/// namespace, then name. Each explanation is turned into a `T` by `finish` on the thread that
+/// made it, and the results are passed to `visit` in order, a batch at a time, so that few are
+/// held at once. Stops at the first error of `visit`.
 ///
 /// The loader has already checked every workload (see [`crate::validate::invalid_field`]), so
 /// decoding a workload kept as text again does not fail in practice.
-pub(crate) fn explain_each(
+pub(crate) fn explain_each<T: Send>(
     snapshot: &Snapshot,
     release: Release,
     namespace: Option<&str>,
-    visit: &mut dyn FnMut(WorkloadReport) -> anyhow::Result<()>,
+    finish: &(dyn Fn(WorkloadReport) -> T + Sync),
+    visit: &mut dyn FnMut(T) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let configuration = configuration(snapshot);
     let mappings = configuration
@@ -141,10 +153,18 @@ pub(crate) fn explain_each(
         .filter(|loaded| namespace.is_none_or(|namespace| loaded.namespace() == namespace))
         .collect();
     selected.sort_by(|a, b| (a.namespace(), a.name()).cmp(&(b.namespace(), b.name())));
-    for loaded in selected {
-        // A Workload kept as text is decoded here and dropped after its explanation.
-        let workload = loaded.workload()?;
-        visit(explainer.explain(loaded, &workload))?;
+    for batch in selected.chunks(BATCH) {
+        let finished: Vec<anyhow::Result<T>> = batch
+            .par_iter()
+            .map(|loaded| {
+                // A Workload kept as text is decoded here and dropped after its explanation.
+                let workload = loaded.workload()?;
+                Ok(finish(explainer.explain(loaded, &workload)))
+            })
+            .collect();
+        for result in finished {
+            visit(result?)?;
+        }
     }
     Ok(())
 }
@@ -158,95 +178,79 @@ fn configuration(snapshot: &Snapshot) -> &Configuration {
         .map_or(&DEFAULT, |loaded| &loaded.configuration)
 }
 
-/// The document `explain -o json` prints, with each workload explained while it is written,
-/// so that the explanations are never all in memory.
-pub(crate) struct StreamedReport<'a> {
-    snapshot: &'a Snapshot,
-    release: Release,
-    namespace: Option<&'a str>,
-    keep: &'a dyn Fn(&WorkloadReport) -> bool,
-    tally: RefCell<Tally>,
-}
-
-/// What the written workloads had in common, for the messages and the exit code after them.
+/// What [`write_json`] wrote, for the messages and the exit code after the document.
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
     /// How many workloads were written.
     pub(crate) written: usize,
     /// Whether any written workload is inadmissible.
     pub(crate) inadmissible: bool,
-    /// The error that stopped the explanations, if any.
-    pub(crate) error: Option<anyhow::Error>,
 }
 
-impl<'a> StreamedReport<'a> {
-    /// Prepares the report of the workloads of `snapshot` in `namespace`, or in every
-    /// namespace, that `keep` selects once explained.
-    pub(crate) fn new(
-        snapshot: &'a Snapshot,
-        release: Release,
-        namespace: Option<&'a str>,
-        keep: &'a dyn Fn(&WorkloadReport) -> bool,
-    ) -> Self {
-        Self {
-            snapshot,
-            release,
-            namespace,
-            keep,
-            tally: RefCell::default(),
-        }
-    }
+/// Writes the document `explain -o json` prints, the bytes `serde_json::to_writer_pretty`
+/// writes for a [`Report`] and a final newline, while the workloads are explained: those of
+/// `snapshot` in `namespace`, or in every namespace, that `keep` selects. Each workload is
+/// serialized on the thread that explained it, so that no more than a batch of explanations
+/// is ever in memory.
+pub(crate) fn write_json(
+    snapshot: &Snapshot,
+    release: Release,
+    namespace: Option<&str>,
+    keep: &(dyn Fn(&WorkloadReport) -> bool + Sync),
+    out: &mut dyn Write,
+) -> anyhow::Result<Tally> {
+    let write_error = |error| anyhow::Error::new(error).context("cannot write to standard output");
+    let version = serde_json::to_string(&release.to_string())?;
+    write!(
+        out,
+        "{{\n  \"kueueVersion\": {version},\n  \"workloads\": ["
+    )
+    .map_err(write_error)?;
 
-    /// Returns what was written; call it after serializing.
-    pub(crate) fn into_tally(self) -> Tally {
-        self.tally.into_inner()
-    }
+    let mut tally = Tally::default();
+    let finish = |workload: WorkloadReport| {
+        keep(&workload).then(|| (workload.is_inadmissible(), indented_json(&workload)))
+    };
+    explain_each(snapshot, release, namespace, &finish, &mut |finished| {
+        let Some((inadmissible, json)) = finished else {
+            return Ok(());
+        };
+        let separator: &[u8] = if tally.written == 0 { b"\n" } else { b",\n" };
+        out.write_all(separator)
+            .and_then(|()| out.write_all(&json?))
+            .map_err(write_error)?;
+        tally.written += 1;
+        tally.inadmissible |= inadmissible;
+        Ok(())
+    })?;
+
+    let close: &[u8] = if tally.written == 0 {
+        b"]\n}\n"
+    } else {
+        b"\n  ]\n}\n"
+    };
+    out.write_all(close)
+        .and_then(|()| out.flush())
+        .map_err(write_error)?;
+    Ok(tally)
 }
 
-impl Serialize for StreamedReport<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut report = serializer.serialize_struct("Report", 2)?;
-        report.serialize_field("kueueVersion", &self.release.to_string())?;
-        report.serialize_field("workloads", &StreamedWorkloads(self))?;
-        report.end()
-    }
-}
-
-/// The `workloads` array of a [`StreamedReport`].
-struct StreamedWorkloads<'r, 'a>(&'r StreamedReport<'a>);
-
-impl Serialize for StreamedWorkloads<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        let mut sequence = serializer.serialize_seq(None)?;
-        let mut write_error = None;
-        let explained = explain_each(
-            report.snapshot,
-            report.release,
-            report.namespace,
-            &mut |workload| {
-                if !(report.keep)(&workload) {
-                    return Ok(());
-                }
-                let mut tally = report.tally.borrow_mut();
-                tally.written += 1;
-                tally.inadmissible |= workload.is_inadmissible();
-                sequence.serialize_element(&workload).map_err(|error| {
-                    write_error = Some(error);
-                    anyhow::anyhow!("the JSON document could not be written")
-                })
-            },
-        );
-        if let Some(error) = write_error {
-            return Err(error);
+/// Serializes one workload as indented JSON, each line indented by four more spaces: its
+/// place in the `workloads` array of the document.
+fn indented_json(workload: &WorkloadReport) -> Result<Vec<u8>, io::Error> {
+    const INDENT: &[u8] = b"    ";
+    let json = serde_json::to_vec_pretty(workload)?;
+    // Room for the indentation of lines about 20 bytes long.
+    let mut indented = Vec::with_capacity(json.len() + json.len() / 5);
+    indented.extend_from_slice(INDENT);
+    // serde_json escapes control characters in strings, so every newline ends a line.
+    for line in json.split_inclusive(|byte| *byte == b'\n') {
+        indented.extend_from_slice(line);
+        if line.ends_with(b"\n") {
+            indented.extend_from_slice(INDENT);
         }
-        if let Err(error) = explained {
-            // The caller reports the error itself rather than as a failed write.
-            report.tally.borrow_mut().error = Some(error);
-            return Err(S::Error::custom("the explanations stopped"));
-        }
-        sequence.end()
     }
+    Ok(indented)
 }
 
 /// What explaining each workload of one snapshot needs, built once.
@@ -370,4 +374,89 @@ fn dra_resource_names(snapshot: &Snapshot) -> BTreeSet<String> {
         .iter()
         .filter_map(|class| class.spec.extended_resource_name.clone());
     mapping_names.chain(extended_resource_names).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use kueue_dra_cluster::Loader;
+
+    use super::*;
+
+    /// The five Workloads of testdata/gpu-cluster, with their queues and DeviceClasses.
+    fn gpu_cluster() -> Snapshot {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/gpu-cluster");
+        let mut loader = Loader::new("default");
+        loader.add_path(&path).expect("the fixture loads");
+        loader.finish().expect("the fixture loads")
+    }
+
+    /// Returns what [`write_json`] writes, and its tally.
+    fn streamed(
+        snapshot: &Snapshot,
+        namespace: Option<&str>,
+        keep: &(dyn Fn(&WorkloadReport) -> bool + Sync),
+    ) -> (String, Tally) {
+        let mut out = Vec::new();
+        let tally = write_json(snapshot, Release::default(), namespace, keep, &mut out)
+            .expect("the fixture is explained");
+        (String::from_utf8(out).expect("JSON is UTF-8"), tally)
+    }
+
+    /// Returns the document `serde_json` writes for the whole report, filtered by `keep`.
+    fn collected(
+        snapshot: &Snapshot,
+        namespace: Option<&str>,
+        keep: &dyn Fn(&WorkloadReport) -> bool,
+    ) -> String {
+        let mut report = Report::build(snapshot, Release::default(), namespace)
+            .expect("the fixture is explained");
+        report.workloads.retain(|workload| keep(workload));
+        let mut json = serde_json::to_string_pretty(&report).expect("a report serializes");
+        json.push('\n');
+        json
+    }
+
+    #[test]
+    fn streamed_document_is_the_serialized_report() {
+        let snapshot = gpu_cluster();
+        let (json, tally) = streamed(&snapshot, None, &|_| true);
+        assert_eq!(json, collected(&snapshot, None, &|_| true));
+        assert_eq!(tally.written, 5);
+    }
+
+    #[test]
+    fn streamed_document_without_workloads_has_an_empty_array() {
+        let snapshot = gpu_cluster();
+        let (json, tally) = streamed(&snapshot, Some("no-such-namespace"), &|_| true);
+        assert_eq!(
+            json,
+            collected(&snapshot, Some("no-such-namespace"), &|_| true)
+        );
+        assert!(json.contains("\"workloads\": []"), "{json}");
+        assert_eq!(tally.written, 0);
+    }
+
+    #[test]
+    fn streamed_document_leaves_out_what_keep_rejects() {
+        let snapshot = gpu_cluster();
+        let inadmissible = |workload: &WorkloadReport| workload.is_inadmissible();
+        let (json, tally) = streamed(&snapshot, None, &inadmissible);
+        assert_eq!(json, collected(&snapshot, None, &inadmissible));
+        assert!(tally.written > 0 && tally.written < 5, "{}", tally.written);
+        assert!(tally.inadmissible);
+    }
+
+    #[test]
+    fn streamed_document_spans_several_batches() {
+        let mut snapshot = gpu_cluster();
+        let copies: Vec<LoadedWorkload> = (0..BATCH)
+            .flat_map(|_| snapshot.workloads.iter().cloned())
+            .collect();
+        snapshot.workloads.extend(copies);
+        let (json, tally) = streamed(&snapshot, None, &|_| true);
+        assert_eq!(json, collected(&snapshot, None, &|_| true));
+        assert_eq!(tally.written, 5 * (BATCH + 1));
+    }
 }
