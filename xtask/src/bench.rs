@@ -3,7 +3,9 @@
 //! benchmark of [`crate::live_bench`], and writes the figures to docs/BENCHMARKS.md.
 //!
 //! Wall time is measured around each child process. Peak RSS is the child's maximum resident
-//! set size as `/usr/bin/time -f %M` reports it, in KiB.
+//! set size as `/usr/bin/time -f %M` reports it, in KiB, and CPU time the sum of its user and
+//! system times (`%U` and `%S`): the plugin explains on every core, so its CPU time can exceed
+//! its wall time.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -107,6 +109,8 @@ struct Measurement {
     times: Vec<Duration>,
     /// The peak RSS of each run in KiB, sorted.
     peaks: Vec<u64>,
+    /// The CPU time of each run, user and system, sorted.
+    cpu_times: Vec<Duration>,
 }
 
 impl Measurement {
@@ -116,6 +120,10 @@ impl Measurement {
 
     fn median_peak(&self) -> u64 {
         self.peaks[self.peaks.len() / 2]
+    }
+
+    fn median_cpu_time(&self) -> Duration {
+        self.cpu_times[self.cpu_times.len() / 2]
     }
 }
 
@@ -226,11 +234,12 @@ fn measure(
     let rss_file = tempfile_path(label);
     let mut times = Vec::with_capacity(repeats);
     let mut peaks = Vec::with_capacity(repeats);
+    let mut cpu_times = Vec::with_capacity(repeats);
     for _ in 0..repeats {
         let started = Instant::now();
         let output = Command::new("/usr/bin/time")
             .arg("-f")
-            .arg("%M")
+            .arg("%M %U %S")
             .arg("-o")
             .arg(&rss_file)
             .arg(program)
@@ -250,16 +259,15 @@ fn measure(
         }
         let report = fs::read_to_string(&rss_file)
             .with_context(|| format!("failed to read `{}`", rss_file.display()))?;
-        let peak: u64 = report
-            .trim()
-            .parse()
-            .with_context(|| format!("invalid peak RSS `{}` from /usr/bin/time", report.trim()))?;
+        let (peak, cpu_time) = parse_time_report(&report)?;
         times.push(elapsed);
         peaks.push(peak);
+        cpu_times.push(cpu_time);
     }
     let _ = fs::remove_file(&rss_file);
     times.sort();
     peaks.sort_unstable();
+    cpu_times.sort();
 
     let shown_args: Vec<&str> = args
         .iter()
@@ -271,7 +279,24 @@ fn measure(
         command: format!("{} {}", program.display(), shown_args.join(" ")),
         times,
         peaks,
+        cpu_times,
     })
+}
+
+/// Reads what `/usr/bin/time -f "%M %U %S"` wrote: the peak RSS in KiB, and the user and
+/// system times in seconds with two decimals, returned as their sum.
+fn parse_time_report(report: &str) -> Result<(u64, Duration)> {
+    let invalid = || format!("invalid report `{}` from /usr/bin/time", report.trim());
+    let [peak, user, system] = report
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .try_into()
+        .map_err(|_| anyhow::anyhow!(invalid()))?;
+    let peak: u64 = peak.parse().with_context(invalid)?;
+    let seconds = |text: &str| -> Result<Duration> {
+        Duration::try_from_secs_f64(text.parse().with_context(invalid)?).with_context(invalid)
+    };
+    Ok((peak, seconds(user)? + seconds(system)?))
 }
 
 fn tempfile_path(label: &str) -> PathBuf {
@@ -328,9 +353,9 @@ fn render(
     )?;
     writeln!(
         text,
-        "| command | Workloads | wall time (s) | peak RSS (MiB) | peak RSS / file size |"
+        "| command | Workloads | wall time (s) | CPU time (s) | peak RSS (MiB) | peak RSS / file size |"
     )?;
-    writeln!(text, "|---|---:|---:|---:|---:|")?;
+    writeln!(text, "|---|---:|---:|---:|---:|---:|")?;
     for measurement in measurements {
         let bytes = snapshots
             .iter()
@@ -338,12 +363,13 @@ fn render(
             .map_or(1, |snapshot| snapshot.bytes);
         writeln!(
             text,
-            "| {} | {} | {:.2} ({:.2}–{:.2}) | {} | {:.2} |",
+            "| {} | {} | {:.2} ({:.2}–{:.2}) | {:.2} | {} | {:.2} |",
             measurement.label,
             measurement.workloads,
             measurement.median_time().as_secs_f64(),
             measurement.times[0].as_secs_f64(),
             measurement.times[measurement.times.len() - 1].as_secs_f64(),
+            measurement.median_cpu_time().as_secs_f64(),
             measurement.median_peak() / 1024,
             as_float(measurement.median_peak() * 1024) / as_float(bytes)
         )?;
@@ -354,12 +380,22 @@ fn render(
             .median_time()
             .as_secs_f64()
     };
+    let cpu_seconds = |label: &str, workloads: usize| {
+        find(measurements, label, workloads)
+            .median_cpu_time()
+            .as_secs_f64()
+    };
     let large_bytes = snapshots.last().map_or(1, |snapshot| snapshot.bytes);
     let ratios = [
         (
             "explain / floor (Value) at 100k",
             seconds("explain", LARGE) / seconds("floor: Value", LARGE),
             "≤ 1.3",
+        ),
+        (
+            "explain / floor (Value) at 100k, in CPU time",
+            cpu_seconds("explain", LARGE) / cpu_seconds("floor: Value", LARGE),
+            "none",
         ),
         (
             "explain / floor (IgnoredAny) at 100k",
@@ -465,6 +501,31 @@ pub(crate) fn replace_section(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_report_gives_peak_and_cpu_time() {
+        let (peak, cpu_time) = parse_time_report("417084 6.86 0.15\n").expect("a valid report");
+        assert_eq!(peak, 417_084);
+        assert_eq!(cpu_time, Duration::from_millis(7010));
+    }
+
+    #[test]
+    fn time_report_without_cpu_times_is_rejected() {
+        let error = parse_time_report("417084\n").expect_err("one field of three");
+        assert_eq!(
+            error.to_string(),
+            "invalid report `417084` from /usr/bin/time"
+        );
+    }
+
+    #[test]
+    fn time_report_with_text_is_rejected() {
+        let error = parse_time_report("417084 6.86 much\n").expect_err("not a number");
+        assert_eq!(
+            error.to_string(),
+            "invalid report `417084 6.86 much` from /usr/bin/time"
+        );
+    }
 
     #[test]
     fn section_replaces_marked_text() {
