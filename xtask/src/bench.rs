@@ -375,6 +375,29 @@ fn render(
         )?;
     }
 
+    let ratios = ratios(snapshots, measurements);
+    writeln!(text, "\n### Ratios\n")?;
+    writeln!(text, "| ratio | value | target |")?;
+    writeln!(text, "|---|---:|---|")?;
+    for (name, value, target) in ratios {
+        writeln!(text, "| {name} | {value:.2} | {target} |")?;
+    }
+
+    writeln!(text, "\n### Commands\n")?;
+    writeln!(text, "```sh")?;
+    for measurement in measurements {
+        writeln!(text, "{}", measurement.command)?;
+    }
+    writeln!(text, "```\n\nThe jq `PROGRAM`:\n\n```jq{JQ_PROGRAM}```")?;
+    writeln!(text, "{END_MARKER}")?;
+    Ok(text)
+}
+
+/// Returns the ratios the targets are stated in, each with its name and target.
+fn ratios(
+    snapshots: &[SnapshotFile],
+    measurements: &[Measurement],
+) -> [(&'static str, f64, &'static str); 6] {
     let seconds = |label: &str, workloads: usize| {
         find(measurements, label, workloads)
             .median_time()
@@ -386,7 +409,7 @@ fn render(
             .as_secs_f64()
     };
     let large_bytes = snapshots.last().map_or(1, |snapshot| snapshot.bytes);
-    let ratios = [
+    [
         (
             "explain / floor (Value) at 100k",
             seconds("explain", LARGE) / seconds("floor: Value", LARGE),
@@ -418,22 +441,7 @@ fn render(
                 / as_float(large_bytes),
             "≤ 2",
         ),
-    ];
-    writeln!(text, "\n### Ratios\n")?;
-    writeln!(text, "| ratio | value | target |")?;
-    writeln!(text, "|---|---:|---|")?;
-    for (name, value, target) in ratios {
-        writeln!(text, "| {name} | {value:.2} | {target} |")?;
-    }
-
-    writeln!(text, "\n### Commands\n")?;
-    writeln!(text, "```sh")?;
-    for measurement in measurements {
-        writeln!(text, "{}", measurement.command)?;
-    }
-    writeln!(text, "```\n\nThe jq `PROGRAM`:\n\n```jq{JQ_PROGRAM}```")?;
-    writeln!(text, "{END_MARKER}")?;
-    Ok(text)
+    ]
 }
 
 /// Converts a byte count for a ratio or a figure in MB.
