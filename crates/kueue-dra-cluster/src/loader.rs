@@ -63,8 +63,8 @@ pub struct LoadedWorkload {
     pub origin: Origin,
     /// Plain sentences about how Kueue would treat the object, such as a missing queue label.
     pub notes: Vec<String>,
-    /// The labels of the Job or Pod read; `None` for a Workload, whose labels are read from
-    /// it when asked for, so that a Workload kept as text does not keep them twice.
+    /// The labels of the Job or Pod read. For a Workload it is `None`: its labels are read from
+    /// the Workload when requested, so that a Workload kept as text does not store them twice.
     owner_labels: Option<BTreeMap<String, String>>,
 }
 
@@ -245,7 +245,7 @@ pub struct Loader {
     /// The text of the file being read, while the loader owns it, so that Workloads can be
     /// kept as JSON text.
     file_text: Option<Arc<String>>,
-    /// Run on every Workload while it is still decoded.
+    /// The check run on every Workload while it is still decoded.
     workload_check: Option<WorkloadCheck>,
 }
 
@@ -278,7 +278,8 @@ impl Loader {
 
     /// Runs `check` on every Workload added from now on, and stops loading at the first it
     /// rejects, with an error that names the field. Checking while loading reports an invalid
-    /// Workload in input order, and spares decoding again a Workload kept as text.
+    /// Workload in input order, and needs no separate pass that would decode each Workload
+    /// kept as text once more.
     pub fn check_workloads_with(&mut self, check: WorkloadCheck) {
         self.workload_check = Some(check);
     }

@@ -247,7 +247,7 @@ impl Queues<'_> {
     /// For an admitted Workload, `pending` is the charge recomputed from the current
     /// objects, and the Workload's own reservation is taken out of its ClusterQueue's usage.
     ///
-    /// Each call indexes the queues anew; [`QueueIndex`] indexes them once for many Workloads.
+    /// Each call indexes the queues anew. [`QueueIndex`] indexes them once for many Workloads.
     #[must_use]
     pub fn verdict(
         &self,

@@ -41,7 +41,7 @@ pub(crate) struct QuotaTree {
     nodes: Arc<Vec<Node>>,
     /// The index of the ClusterQueue whose verdict is computed.
     target: usize,
-    /// The index of the root Cohort; `None` when the ClusterQueue is in no Cohort.
+    /// The index of the root Cohort, or `None` when the ClusterQueue is in no Cohort.
     root: Option<usize>,
     /// Usage that replaces the nodes' own, by node index: set for the target ClusterQueue
     /// and its Cohorts by [`QuotaTree::with_target_usage`].
@@ -581,7 +581,7 @@ spec:
     }
 
     #[test]
-    fn target_usage_changed_reads_as_a_tree_built_with_it() {
+    fn usage_override_matches_rebuilt_tree() {
         let base = tree_with((6, 4));
         for usage in [(0, 0), (1, 8), (4, 2), (7, 9)] {
             let changed = base.with_target_usage(BTreeMap::from([
