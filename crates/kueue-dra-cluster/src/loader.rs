@@ -322,6 +322,23 @@ impl Loader {
     }
 
     fn add_text(&mut self, file: &str, text: &str) -> Result<(), LoadError> {
+        // A file of one JSON object, as `kubectl get -o json` writes, is read in one pass: the
+        // pass that checks it also finds its type and the text of its items. Any other file
+        // is split into its documents first, which reads it once more.
+        let trimmed = text.trim_matches([' ', '\t', '\n', '\r']);
+        let within_limit = text.len() as u64 <= documents::MAX_FILE_BYTES;
+        if within_limit
+            && trimmed.starts_with('{')
+            && let Some(header) = Header::parse(trimmed)
+        {
+            let origin = Origin {
+                file: file.to_owned(),
+                document: Some(1),
+                item: None,
+            };
+            return self.add_with_header(Document::Json(trimmed), header, origin);
+        }
+
         for (index, document) in documents::split(file, text)?.into_iter().enumerate() {
             let origin = Origin {
                 file: file.to_owned(),

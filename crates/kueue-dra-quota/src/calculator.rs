@@ -11,7 +11,7 @@ use kueue_api::v1beta2::{Admission, Workload};
 use kueue_dra_index::DeviceClassIndex;
 
 use crate::adjust::{adjust_resources, admissibility_message};
-use crate::claims::{DraContext, DraError, PodSetDra, resolve_claim_templates};
+use crate::claims::{ClaimTemplates, DraContext, DraError, PodSetDra, resolve_claim_templates};
 use crate::explanation::{Explanation, PodSetCharge, Status};
 use crate::extended::{requests_backed_extended_resource, resolve_extended_resources};
 use crate::field::{aggregate_message, has_internal_error};
@@ -78,7 +78,7 @@ const DRA_DISABLED_MESSAGE: &str =
 pub struct Calculator<'a> {
     config: &'a Configuration,
     index: &'a DeviceClassIndex,
-    templates: &'a [ResourceClaimTemplate],
+    templates: ClaimTemplates<'a>,
     limit_ranges: &'a [LimitRange],
     /// `None` until the caller sets RuntimeClasses, so that a note can tell whether a class
     /// is missing or none were given.
@@ -131,7 +131,7 @@ impl<'a> Calculator<'a> {
         Self {
             config,
             index,
-            templates,
+            templates: ClaimTemplates::new(templates),
             limit_ranges: &[],
             runtime_classes: None,
             resource_slices: None,
@@ -157,7 +157,7 @@ impl<'a> Calculator<'a> {
         Ok(Self {
             config,
             index,
-            templates,
+            templates: ClaimTemplates::new(templates),
             limit_ranges: &[],
             runtime_classes: None,
             resource_slices: None,
@@ -331,7 +331,7 @@ impl<'a> Calculator<'a> {
             index: self.index,
             gates: self.gates,
             formatter: &self.formatter,
-            templates: self.templates,
+            templates: &self.templates,
             namespace,
             workload_name: workload.metadata.name.as_deref().unwrap_or_default(),
             rules,

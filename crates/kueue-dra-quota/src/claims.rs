@@ -1,7 +1,7 @@
 //! The ResourceClaimTemplate path: device requests counted per DeviceClass and charged under
 //! the class's `deviceClassMappings` name, as each release's `pkg/dra/claims.go`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::api::resource::v1::{ResourceClaimSpec, ResourceClaimTemplate, ResourceSlice};
@@ -22,7 +22,7 @@ pub(crate) struct DraContext<'a> {
     pub index: &'a DeviceClassIndex,
     pub gates: FeatureGates,
     pub formatter: &'a ResourceFormatter,
-    pub templates: &'a [ResourceClaimTemplate],
+    pub templates: &'a ClaimTemplates<'a>,
     pub namespace: &'a str,
     pub workload_name: &'a str,
     pub rules: Rules,
@@ -86,8 +86,7 @@ pub(crate) fn resolve_claim_templates(
                 "spec.podSets[{pod_set_index}].template.spec.resourceClaims[{claim_index}]"
             );
 
-            let Some(template) = find_template(context.templates, context.namespace, template_name)
-            else {
+            let Some(template) = context.templates.find(context.namespace, template_name) else {
                 if context.rules.plain_errors {
                     return Err(DraError::Plain(format!(
                         "failed to get claim spec for ResourceClaimTemplate {template_name} in workload {} podset {pod_set_name}: failed to get claim spec: resourceclaimtemplates.resource.k8s.io \"{template_name}\" not found",
@@ -460,15 +459,30 @@ fn device_count_quantity(count: i64) -> Quantity {
         .unwrap_or_else(|_| Quantity::from_int(count, Format::DecimalSI))
 }
 
-pub(crate) fn find_template<'a>(
-    templates: &'a [ResourceClaimTemplate],
-    namespace: &str,
-    name: &str,
-) -> Option<&'a ResourceClaimTemplate> {
-    templates.iter().rev().find(|template| {
-        let template_namespace = template.metadata.namespace.as_deref().unwrap_or("default");
-        template.metadata.name.as_deref() == Some(name) && template_namespace == namespace
-    })
+/// ResourceClaimTemplates by namespace and name, where a template without a namespace is in
+/// `default`. Of several templates with the same namespace and name, the last one counts.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ClaimTemplates<'a> {
+    by_name: HashMap<(&'a str, &'a str), &'a ResourceClaimTemplate>,
+}
+
+impl<'a> ClaimTemplates<'a> {
+    /// Indexes `templates`.
+    pub(crate) fn new(templates: &'a [ResourceClaimTemplate]) -> Self {
+        let mut by_name = HashMap::with_capacity(templates.len());
+        for template in templates {
+            if let Some(name) = template.metadata.name.as_deref() {
+                let namespace = template.metadata.namespace.as_deref().unwrap_or("default");
+                by_name.insert((namespace, name), template);
+            }
+        }
+        Self { by_name }
+    }
+
+    /// Returns the template `name` in `namespace`.
+    pub(crate) fn find(&self, namespace: &str, name: &str) -> Option<&'a ResourceClaimTemplate> {
+        self.by_name.get(&(namespace, name)).copied()
+    }
 }
 
 fn has_cel_selectors(spec: &ResourceClaimSpec) -> bool {
@@ -528,5 +542,32 @@ mod tests {
         assert_eq!(fnv1a(""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(fnv1a("foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    fn template(namespace: Option<&str>, name: &str, uid: &str) -> ResourceClaimTemplate {
+        let mut template = ResourceClaimTemplate::default();
+        template.metadata.namespace = namespace.map(str::to_owned);
+        template.metadata.name = Some(name.to_owned());
+        template.metadata.uid = Some(uid.to_owned());
+        template
+    }
+
+    #[test]
+    fn claim_template_last_duplicate_counts() {
+        let templates = [
+            template(Some("team-a"), "gpu", "first"),
+            template(Some("team-a"), "gpu", "second"),
+        ];
+        let found = ClaimTemplates::new(&templates).find("team-a", "gpu");
+        let uid = found.and_then(|template| template.metadata.uid.as_deref());
+        assert_eq!(uid, Some("second"));
+    }
+
+    #[test]
+    fn claim_template_without_namespace_is_in_default() {
+        let templates = [template(None, "gpu", "only")];
+        let index = ClaimTemplates::new(&templates);
+        assert!(index.find("default", "gpu").is_some());
+        assert!(index.find("team-a", "gpu").is_none());
     }
 }

@@ -11,7 +11,7 @@ use k8s_openapi::api::resource::v1::{
 use kueue_api::config::DeviceClassMapping;
 use kueue_api::config::v1beta2::{DeviceClassCapacitySource, DeviceClassCounterSource};
 
-use crate::claims::{DraContext, PodSetDra, find_template};
+use crate::claims::{DraContext, PodSetDra};
 use crate::devices::{SliceDevice, compile_selectors, complete_pool_devices, matches_all};
 use crate::dra_cel::Selector;
 use crate::explanation::{Charge, ChargePath};
@@ -144,8 +144,7 @@ pub(crate) fn charge_sources(
             let claim_path = format!(
                 "spec.podSets[{pod_set_index}].template.spec.resourceClaims[{claim_index}]"
             );
-            let Some(template) = find_template(context.templates, context.namespace, template_name)
-            else {
+            let Some(template) = context.templates.find(context.namespace, template_name) else {
                 return Err(vec![FieldError::internal(
                     claim_path,
                     format!(
