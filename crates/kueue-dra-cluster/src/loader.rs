@@ -846,7 +846,7 @@ impl Loader {
         Ok(())
     }
 
-    /// Adds a Workload kept decoded; `owner_labels` are the labels of the Job or Pod it was
+    /// Adds a Workload kept decoded. `owner_labels` are the labels of the Job or Pod it was
     /// made for.
     fn add_workload(
         &mut self,
