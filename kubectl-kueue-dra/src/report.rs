@@ -169,7 +169,7 @@ pub(crate) fn explain_each<T: Send>(
     Ok(())
 }
 
-/// The Configuration of `snapshot`, or Kueue's default one.
+/// Returns the Configuration of `snapshot`, or Kueue's default one.
 fn configuration(snapshot: &Snapshot) -> &Configuration {
     static DEFAULT: LazyLock<Configuration> = LazyLock::new(Configuration::default);
     snapshot
@@ -178,7 +178,7 @@ fn configuration(snapshot: &Snapshot) -> &Configuration {
         .map_or(&DEFAULT, |loaded| &loaded.configuration)
 }
 
-/// What [`write_json`] wrote, for the messages and the exit code after the document.
+/// The counts of one [`write_json`] run, for the messages and the exit code after the document.
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
     /// How many workloads were written.
@@ -253,7 +253,7 @@ fn indented_json(workload: &WorkloadReport) -> Result<Vec<u8>, io::Error> {
     Ok(indented)
 }
 
-/// What explaining each workload of one snapshot needs, built once.
+/// The calculator and the queue lookups that explain the workloads of one snapshot, built once.
 struct Explainer<'a> {
     calculator: Calculator<'a>,
     queues: QueueIndex<'a>,
@@ -384,7 +384,7 @@ mod tests {
 
     use super::*;
 
-    /// The five Workloads of testdata/gpu-cluster, with their queues and DeviceClasses.
+    /// Loads the five Workloads of testdata/gpu-cluster, with their queues and DeviceClasses.
     fn gpu_cluster() -> Snapshot {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/gpu-cluster");
         let mut loader = Loader::new("default");
@@ -444,7 +444,8 @@ mod tests {
         let inadmissible = |workload: &WorkloadReport| workload.is_inadmissible();
         let (json, tally) = streamed(&snapshot, None, &inadmissible);
         assert_eq!(json, collected(&snapshot, None, &inadmissible));
-        assert!(tally.written > 0 && tally.written < 5, "{}", tally.written);
+        assert!(tally.written > 0, "{}", tally.written);
+        assert!(tally.written < 5, "{}", tally.written);
         assert!(tally.inadmissible);
     }
 

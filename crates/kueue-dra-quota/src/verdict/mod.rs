@@ -259,16 +259,17 @@ impl Queues<'_> {
     }
 }
 
-/// [`Queues`] prepared for the verdicts of many Workloads: ClusterQueues, LocalQueues and
-/// ResourceFlavors looked up by name, and the quota tree of each ClusterQueue built once,
-/// when a verdict first needs it.
+/// [`Queues`] prepared for the verdicts of many Workloads: ClusterQueues and LocalQueues looked
+/// up by name, and the quota tree of each ClusterQueue built once, when a verdict first needs
+/// it.
 #[derive(Debug)]
 pub struct QueueIndex<'a> {
     queues: Queues<'a>,
     settings: &'a VerdictSettings,
     /// The first ClusterQueue of each name.
     cluster_queues: HashMap<&'a str, &'a ClusterQueue>,
-    /// The first LocalQueue of each namespace and name; `default` for one without a namespace.
+    /// The first LocalQueue of each namespace and name, where one without a namespace is in
+    /// `default`.
     local_queues: HashMap<(&'a str, &'a str), &'a LocalQueue>,
     /// The quota tree of each ClusterQueue with the usage its status records, by name.
     trees: HashMap<&'a str, OnceLock<Result<QuotaTree, TreeError>>>,
@@ -488,7 +489,7 @@ impl<'a> QueueIndex<'a> {
     }
 
     /// Returns the quota tree of `cluster_queue`, named `name`, with usage as Kueue's cache
-    /// holds it while the scheduler considers `workload`: an admitted Workload's own
+    /// records it while the scheduler considers `workload`: an admitted Workload's own
     /// reservation is taken out of the ClusterQueue's usage, so that it does not count
     /// against itself.
     fn tree(

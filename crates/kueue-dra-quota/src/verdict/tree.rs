@@ -481,7 +481,7 @@ mod tests {
     use super::*;
 
     /// Two levels of Cohorts, `root` above `left` and `right`, with lending and borrowing
-    /// limits, and three ClusterQueues with usage; `target` is under `left`.
+    /// limits, and three ClusterQueues with usage. `target` is under `left`.
     const TREE: &str = r"
 kind: Cohort
 metadata: {name: root}
